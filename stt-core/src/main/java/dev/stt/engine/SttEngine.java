@@ -1,0 +1,45 @@
+package dev.stt.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A speech-to-text model, loaded and ready: it turns one speech segment (mono, 16 kHz, samples in
+ * [-1, 1]) into text. Implementations are thread-safe: many sessions share one engine.
+ *
+ * <pre>{@code
+ * try (SttEngine engine = SttEngines.open("moonshine-tiny")) {
+ *     Transcript t = engine.transcribe(WavReader.read(path).toMono16k());
+ * }
+ * }</pre>
+ */
+public interface SttEngine extends AutoCloseable {
+
+    /** The sample rate every engine takes. Callers resample before, never the engine. */
+    int SAMPLE_RATE = 16_000;
+
+    /** The model this engine runs, e.g. {@code moonshine-tiny}. */
+    String model();
+
+    Transcript transcribe(float[] samples, TranscribeOptions options);
+
+    default Transcript transcribe(float[] samples) {
+        return transcribe(samples, TranscribeOptions.DEFAULTS);
+    }
+
+    /**
+     * Transcribes several segments; engines that can run them in one batch override this. Results
+     * come back in the order of {@code segments}.
+     */
+    default List<Transcript> transcribeBatch(List<float[]> segments, TranscribeOptions options) {
+        List<Transcript> out = new ArrayList<>(segments.size());
+        for (float[] s : segments) {
+            out.add(transcribe(s, options));
+        }
+        return out;
+    }
+
+    /** Releases the native sessions. The engine must not be used afterwards. */
+    @Override
+    void close();
+}

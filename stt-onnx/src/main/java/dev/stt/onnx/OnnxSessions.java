@@ -1,0 +1,58 @@
+package dev.stt.onnx;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.stt.engine.Device;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens ONNX Runtime sessions with the project's settings: thread count, and the CUDA provider when
+ * asked for and usable. The caller owns the returned session and closes it.
+ */
+public final class OnnxSessions {
+
+    private static final Logger log = LoggerFactory.getLogger(OnnxSessions.class);
+
+    private OnnxSessions() {
+    }
+
+    public static OrtEnvironment environment() {
+        return OrtEnvironment.getEnvironment();
+    }
+
+    /**
+     * @param intraThreads 0 = ONNX Runtime's default (one per core)
+     * @return the session and the device it really runs on
+     */
+    public static OpenedSession open(Path model, Device device, int intraThreads) throws OrtException {
+        OrtEnvironment env = environment();
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (intraThreads > 0) {
+                opts.setIntraOpNumThreads(intraThreads);
+            }
+            // Sessions run one request at a time per caller thread; inter-op parallelism only adds threads.
+            opts.setInterOpNumThreads(1);
+            Device actual = Device.CPU;
+            if (device != Device.CPU) {
+                try {
+                    opts.addCUDA(0);
+                    actual = Device.CUDA;
+                } catch (OrtException | UnsatisfiedLinkError | IllegalArgumentException e) {
+                    if (device == Device.CUDA) {
+                        throw new OrtException("CUDA was asked for but cannot be used: " + e.getMessage());
+                    }
+                    log.info("CUDA is not usable ({}); running {} on the CPU", e.getMessage(), model.getFileName());
+                }
+            }
+            return new OpenedSession(env.createSession(model.toString(), opts), actual);
+        }
+    }
+
+    /** A session and where it runs. */
+    public record OpenedSession(OrtSession session, Device device) {
+    }
+}
