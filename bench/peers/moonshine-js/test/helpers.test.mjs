@@ -54,8 +54,10 @@ test('parseWav reads the shared jfk clip: 11 s at 16 kHz', () => {
 
 test('normalizeWords: case, punctuation, hyphens, digits, titles', () => {
   assert.deepEqual(normalizeWords('Mr. Ill-disposed, 21 cats; don\u2019t!'),
-    ['mister', 'ill', 'disposed', 'twenty', 'one', 'cats', 'dont']);
-  assert.equal(numberToWords(1905), 'one thousand nine hundred five');
+    ['mister', 'ill', 'disposed', 'twenty', 'one', 'cats', "don't"]);
+  assert.deepEqual(normalizeWords('in 1961, 1905 and 2000'),
+    ['in', 'nineteen', 'sixty', 'one', 'nineteen', 'oh', 'five', 'and', 'two', 'thousand']);
+  assert.equal(numberToWords(123456), 'one hundred twenty three thousand four hundred fifty six');
 });
 
 test('wordEdits counts substitutions, deletions and insertions', () => {
