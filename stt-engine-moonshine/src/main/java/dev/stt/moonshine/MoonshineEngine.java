@@ -1,0 +1,176 @@
+package dev.stt.moonshine;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.stt.engine.EngineConfig;
+import dev.stt.engine.SttEngine;
+import dev.stt.engine.TranscribeOptions;
+import dev.stt.engine.Transcript;
+import dev.stt.onnx.LiveTensors;
+import dev.stt.onnx.OnnxSessions;
+import dev.stt.onnx.decoder.DecodeRequest;
+import dev.stt.onnx.decoder.DecodedSequence;
+import dev.stt.onnx.decoder.MergedDecoderLoop;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moonshine on ONNX Runtime: the encoder reads raw 16 kHz samples (no log-mel), the merged decoder
+ * generates SentencePiece tokens greedily. Thread-safe: ONNX sessions serve concurrent runs.
+ */
+public final class MoonshineEngine implements SttEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(MoonshineEngine.class);
+
+    static final long START_OF_TEXT = 1;
+    static final long END_OF_TEXT = 2;
+    /** Moonshine's reference rule: about six tokens per second of speech stops runaway loops. */
+    static final double TOKENS_PER_SECOND = 6;
+    /** Short utterances still need room for their words (the reference rule cuts some off). */
+    static final int MIN_TOKENS = 16;
+    /** Segments batched together differ in length by at most this factor, so padding changes little. */
+    static final double BATCH_LENGTH_RATIO = 1.2;
+    static final int MAX_BATCH = 8;
+    /** The encoder's convolutions need some audio; shorter segments are padded to this. */
+    static final int MIN_SAMPLES = SAMPLE_RATE / 4;
+
+    private final String model;
+    private final OrtSession encoder;
+    private final OrtSession decoder;
+    private final MergedDecoderLoop loop;
+    private final SentencePieceVocabulary vocabulary;
+
+    private MoonshineEngine(String model, OrtSession encoder, OrtSession decoder, SentencePieceVocabulary vocabulary)
+            throws OrtException {
+        this.model = model;
+        this.encoder = encoder;
+        this.decoder = decoder;
+        this.loop = new MergedDecoderLoop(decoder);
+        this.vocabulary = vocabulary;
+    }
+
+    /** Opens the model in {@code dir} (encoder_model.onnx, decoder_model_merged.onnx, llama-tokenizer.js). */
+    public static MoonshineEngine open(String model, Path dir, EngineConfig config) throws IOException {
+        SentencePieceVocabulary vocabulary = SentencePieceVocabulary.fromLlamaTokenizerJs(dir.resolve("llama-tokenizer.js"));
+        OrtSession encoder = null;
+        try {
+            encoder = OnnxSessions.open(dir.resolve("encoder_model.onnx"), config.device(), config.intraThreads()).session();
+            OrtSession decoder = OnnxSessions.open(dir.resolve("decoder_model_merged.onnx"), config.device(), config.intraThreads()).session();
+            try {
+                MoonshineEngine engine = new MoonshineEngine(model, encoder, decoder, vocabulary);
+                log.info("moonshine model {} loaded from {}", model, dir);
+                return engine;
+            } catch (OrtException e) {
+                decoder.close();
+                throw e;
+            }
+        } catch (OrtException e) {
+            if (encoder != null) {
+                try {
+                    encoder.close();
+                } catch (OrtException ignored) {
+                    // the open failure is the error worth reporting
+                }
+            }
+            throw new IOException("cannot open moonshine model in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String model() {
+        return model;
+    }
+
+    @Override
+    public Transcript transcribe(float[] samples, TranscribeOptions options) {
+        return transcribeBatch(List.of(samples), options).get(0);
+    }
+
+    @Override
+    public List<Transcript> transcribeBatch(List<float[]> segments, TranscribeOptions options) {
+        Transcript[] out = new Transcript[segments.size()];
+        Integer[] order = new Integer[segments.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingInt(i -> segments.get(i).length));
+        int from = 0;
+        while (from < order.length) {
+            int to = from + 1;
+            int shortest = Math.max(1, segments.get(order[from]).length);
+            while (to < order.length && to - from < MAX_BATCH
+                    && segments.get(order[to]).length <= shortest * BATCH_LENGTH_RATIO) {
+                to++;
+            }
+            List<float[]> group = new ArrayList<>();
+            for (int k = from; k < to; k++) {
+                group.add(segments.get(order[k]));
+            }
+            List<Transcript> results = runBatch(group);
+            for (int k = from; k < to; k++) {
+                out[order[k]] = results.get(k - from);
+            }
+            from = to;
+        }
+        return Arrays.asList(out);
+    }
+
+    private List<Transcript> runBatch(List<float[]> group) {
+        int batch = group.size();
+        int width = MIN_SAMPLES;
+        for (float[] s : group) {
+            width = Math.max(width, s.length);
+        }
+        float[] input = new float[batch * width];
+        int[] maxTokens = new int[batch];
+        for (int r = 0; r < batch; r++) {
+            float[] s = group.get(r);
+            System.arraycopy(s, 0, input, r * width, s.length);
+            maxTokens[r] = maxTokens(s.length);
+        }
+        try (LiveTensors scope = new LiveTensors()) {
+            OrtSession.Result encoded = scope.run(encoder, Map.of("input_values", scope.floats(input, batch, width)));
+            OnnxTensor hidden = (OnnxTensor) encoded.get("last_hidden_state").orElseThrow();
+            List<DecodedSequence> decoded = loop.greedy(hidden,
+                    new DecodeRequest(new long[] {START_OF_TEXT}, new long[] {END_OF_TEXT}, maxTokens, null, null));
+            List<Transcript> out = new ArrayList<>(batch);
+            for (int r = 0; r < batch; r++) {
+                out.add(toTranscript(decoded.get(r), group.get(r).length / (double) SAMPLE_RATE));
+            }
+            return out;
+        } catch (OrtException e) {
+            throw new IllegalStateException("moonshine inference failed: " + e.getMessage(), e);
+        }
+    }
+
+    static int maxTokens(int samples) {
+        return Math.max(MIN_TOKENS, (int) Math.ceil(samples / (double) SAMPLE_RATE * TOKENS_PER_SECOND));
+    }
+
+    private Transcript toTranscript(DecodedSequence d, double seconds) {
+        String degenerate = DegenerateDecode.reason(d.tokens(), d.stopped());
+        if (degenerate != null) {
+            log.debug("withheld a {}-token decode: {}", d.tokens().length, degenerate);
+            return new Transcript("", "en", 0, seconds, List.of(), List.of(), d.avgLogProb(), Double.NaN, degenerate);
+        }
+        return new Transcript(vocabulary.decode(d.tokens()), "en", 0, seconds, List.of(), List.of(),
+                d.avgLogProb(), Double.NaN, null);
+    }
+
+    @Override
+    public void close() {
+        try (OrtSession e = encoder; OrtSession d = decoder) {
+            log.debug("closing moonshine model {}", model);
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot close moonshine sessions", e);
+        }
+    }
+}

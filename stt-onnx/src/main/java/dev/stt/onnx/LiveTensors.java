@@ -1,0 +1,91 @@
+package dev.stt.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Owns the tensors and run results of one inference call and closes them together, counting what is
+ * alive so that leak tests can see native memory held across calls (ONNX Runtime's Java API has no
+ * such count of its own).
+ */
+public final class LiveTensors implements AutoCloseable {
+
+    private static final AtomicLong LIVE = new AtomicLong();
+
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final List<AutoCloseable> owned = new ArrayList<>();
+
+    /** Tensors and results created through any scope and not yet closed, process-wide. */
+    public static long live() {
+        return LIVE.get();
+    }
+
+    public OnnxTensor floats(float[] data, long... shape) throws OrtException {
+        return own(OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape));
+    }
+
+    public OnnxTensor floats(FloatBuffer data, long... shape) throws OrtException {
+        return own(OnnxTensor.createTensor(env, data, shape));
+    }
+
+    public OnnxTensor longs(long[] data, long... shape) throws OrtException {
+        return own(OnnxTensor.createTensor(env, LongBuffer.wrap(data), shape));
+    }
+
+    public OnnxTensor scalar(long value) throws OrtException {
+        return own(OnnxTensor.createTensor(env, value));
+    }
+
+    public OnnxTensor bool(boolean value) throws OrtException {
+        return own(OnnxTensor.createTensor(env, new boolean[] {value}));
+    }
+
+    /** Runs the session; the result belongs to this scope until {@link #closeNow} or {@link #close}. */
+    public OrtSession.Result run(OrtSession session, Map<String, ? extends ai.onnxruntime.OnnxTensorLike> inputs) throws OrtException {
+        return own(session.run(inputs));
+    }
+
+    public <T extends AutoCloseable> T own(T resource) {
+        owned.add(resource);
+        LIVE.incrementAndGet();
+        return resource;
+    }
+
+    /** Closes one resource now, before the scope ends (the KV cache of a finished decoder step). */
+    public void closeNow(AutoCloseable resource) throws OrtException {
+        if (owned.remove(resource)) {
+            closeOne(resource);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            try {
+                closeOne(owned.get(i));
+            } catch (OrtException e) {
+                throw new IllegalStateException("cannot release an ONNX value", e);
+            }
+        }
+        owned.clear();
+    }
+
+    private static void closeOne(AutoCloseable r) throws OrtException {
+        LIVE.decrementAndGet();
+        try {
+            r.close();
+        } catch (OrtException | RuntimeException e) {
+            throw e instanceof OrtException o ? o : new OrtException(e.getMessage());
+        } catch (Exception e) {
+            throw new OrtException(e.getMessage());
+        }
+    }
+}

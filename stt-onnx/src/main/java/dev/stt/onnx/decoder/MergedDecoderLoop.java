@@ -1,0 +1,200 @@
+package dev.stt.onnx.decoder;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.stt.onnx.LiveTensors;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Greedy decoding over a Hugging Face Optimum "merged" decoder ({@code decoder_model_merged.onnx}), the
+ * layout both Moonshine and Whisper exports use: the first step runs the prompt with empty past
+ * key/values ({@code use_cache_branch=false}); every later step feeds one token per row plus the
+ * previous step's {@code present.*} tensors as {@code past_key_values.*}, so the cache never travels
+ * through Java arrays.
+ */
+public final class MergedDecoderLoop {
+
+    private final OrtSession decoder;
+    private final List<String> layers = new ArrayList<>();
+    private final long heads;
+    private final long headDim;
+    private final int vocabulary;
+
+    /** @param decoder the merged decoder; the caller keeps ownership and closes it */
+    public MergedDecoderLoop(OrtSession decoder) throws OrtException {
+        this.decoder = decoder;
+        Map<String, NodeInfo> inputs = decoder.getInputInfo();
+        for (int n = 0; inputs.containsKey("past_key_values." + n + ".decoder.key"); n++) {
+            layers.add(Integer.toString(n));
+        }
+        if (layers.isEmpty() || !inputs.containsKey("use_cache_branch")) {
+            throw new OrtException("not a merged decoder: expected inputs past_key_values.N.decoder.key and use_cache_branch");
+        }
+        long[] kv = ((TensorInfo) inputs.get("past_key_values.0.decoder.key").getInfo()).getShape();
+        heads = kv[1];
+        headDim = kv[3];
+        long[] logits = ((TensorInfo) decoder.getOutputInfo().get("logits").getInfo()).getShape();
+        vocabulary = (int) logits[2];
+    }
+
+    public int layerCount() {
+        return layers.size();
+    }
+
+    public int vocabulary() {
+        return vocabulary;
+    }
+
+    /**
+     * Decodes every row of {@code encoderHiddenStates} ([batch, frames, dim]) greedily.
+     *
+     * @param encoderHiddenStates owned by the caller
+     */
+    public List<DecodedSequence> greedy(OnnxTensor encoderHiddenStates, DecodeRequest request) throws OrtException {
+        int batch = (int) encoderHiddenStates.getInfo().getShape()[0];
+        if (request.maxNewTokens().length != batch) {
+            throw new IllegalArgumentException("maxNewTokens has " + request.maxNewTokens().length + " rows, batch has " + batch);
+        }
+        int longest = 0;
+        for (int m : request.maxNewTokens()) {
+            longest = Math.max(longest, m);
+        }
+        int promptLength = request.prompt().length;
+        long[][] tokens = new long[batch][promptLength + longest];
+        int[] length = new int[batch];
+        double[] sumLogProb = new double[batch];
+        boolean[] done = new boolean[batch];
+        boolean[] stopped = new boolean[batch];
+        for (int r = 0; r < batch; r++) {
+            System.arraycopy(request.prompt(), 0, tokens[r], 0, promptLength);
+            length[r] = promptLength;
+            done[r] = request.maxNewTokens()[r] <= 0;
+        }
+        long filler = request.stopTokens().length > 0 ? request.stopTokens()[0] : 0;
+        float[] row = new float[vocabulary];
+
+        try (LiveTensors scope = new LiveTensors()) {
+            Map<String, OnnxTensor> in = new HashMap<>();
+            in.put("encoder_hidden_states", encoderHiddenStates);
+            long[] ids = new long[batch * promptLength];
+            for (int r = 0; r < batch; r++) {
+                System.arraycopy(request.prompt(), 0, ids, r * promptLength, promptLength);
+            }
+            in.put("input_ids", scope.longs(ids, batch, promptLength));
+            in.put("use_cache_branch", scope.bool(false));
+            OnnxTensor emptyPast = scope.floats(FloatBuffer.allocate(0), batch, heads, 0, headDim);
+            for (String n : layers) {
+                for (String part : new String[] {"decoder.key", "decoder.value", "encoder.key", "encoder.value"}) {
+                    in.put("past_key_values." + n + "." + part, emptyPast);
+                }
+            }
+            OrtSession.Result first = scope.run(decoder, in);
+            OrtSession.Result previous = first;
+            OnnxTensor cacheTrue = scope.bool(true);
+
+            for (int step = 0; ; step++) {
+                OrtSession.Result current = step == 0 ? first : previous;
+                FloatBuffer logits = ((OnnxTensor) current.get("logits").orElseThrow()).getFloatBuffer();
+                int seq = step == 0 ? promptLength : 1;
+                long[] next = new long[batch];
+                boolean anyActive = false;
+                for (int r = 0; r < batch; r++) {
+                    if (done[r]) {
+                        next[r] = filler;
+                        continue;
+                    }
+                    logits.position(((r * seq) + seq - 1) * vocabulary);
+                    logits.get(row, 0, vocabulary);
+                    if (step == 0 && request.firstStepLogits() != null) {
+                        request.firstStepLogits().accept(r, row.clone());
+                    }
+                    request.filter().apply(r, step, java.util.Arrays.copyOf(tokens[r], length[r]), row);
+                    int best = argmax(row);
+                    sumLogProb[r] += row[best] - logSumExp(row);
+                    next[r] = best;
+                    if (isStop(best, request.stopTokens())) {
+                        done[r] = true;
+                        stopped[r] = true;
+                        continue;
+                    }
+                    tokens[r][length[r]++] = best;
+                    if (length[r] - promptLength >= request.maxNewTokens()[r]) {
+                        done[r] = true;
+                    } else {
+                        anyActive = true;
+                    }
+                }
+                if (!anyActive) {
+                    break;
+                }
+                in.clear();
+                in.put("encoder_hidden_states", encoderHiddenStates);
+                in.put("input_ids", scope.longs(next, batch, 1));
+                in.put("use_cache_branch", cacheTrue);
+                for (String n : layers) {
+                    // the self-attention cache grows each step; the cross-attention cache is fixed after step one
+                    in.put("past_key_values." + n + ".decoder.key", present(current, n, "decoder.key"));
+                    in.put("past_key_values." + n + ".decoder.value", present(current, n, "decoder.value"));
+                    in.put("past_key_values." + n + ".encoder.key", present(first, n, "encoder.key"));
+                    in.put("past_key_values." + n + ".encoder.value", present(first, n, "encoder.value"));
+                }
+                OnnxTensor idsTensor = in.get("input_ids");
+                OrtSession.Result result = scope.run(decoder, in);
+                scope.closeNow(idsTensor);
+                if (current != first) {
+                    scope.closeNow(current);
+                }
+                previous = result;
+            }
+        }
+
+        List<DecodedSequence> out = new ArrayList<>(batch);
+        for (int r = 0; r < batch; r++) {
+            out.add(new DecodedSequence(java.util.Arrays.copyOfRange(tokens[r], promptLength, length[r]), sumLogProb[r], stopped[r]));
+        }
+        return out;
+    }
+
+    private static OnnxTensor present(OrtSession.Result result, String layer, String part) {
+        return (OnnxTensor) result.get("present." + layer + "." + part)
+                .orElseThrow(() -> new IllegalStateException("decoder output present." + layer + "." + part + " is missing"));
+    }
+
+    private static boolean isStop(long token, long[] stops) {
+        for (long s : stops) {
+            if (s == token) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static int argmax(float[] x) {
+        int best = 0;
+        for (int i = 1; i < x.length; i++) {
+            if (x[i] > x[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    static double logSumExp(float[] x) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : x) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (float v : x) {
+            sum += Math.exp(v - max);
+        }
+        return max + Math.log(sum);
+    }
+}
