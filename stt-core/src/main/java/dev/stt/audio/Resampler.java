@@ -21,6 +21,8 @@ import java.util.Arrays;
  */
 public final class Resampler {
 
+    private static final int ONE_SHOT_BLOCK = 1 << 16;
+
     private final int inRate;
     private final int outRate;
     private final PolyphaseFilter filter;
@@ -47,17 +49,26 @@ public final class Resampler {
         reset();
     }
 
-    /** Converts a whole signal; the same samples as streaming it through one instance and flushing. */
+    /**
+     * Converts a whole signal: the same samples as streaming it through one instance and flushing. Works
+     * through the input in blocks so the history never holds more than a block of a long recording.
+     */
     public static float[] resample(float[] x, int inRate, int outRate) {
         Resampler r = new Resampler(inRate, outRate);
-        float[] body = r.process(x, 0, x.length);
-        float[] tail = r.flush();
-        if (tail.length == 0) {
-            return body;
+        long length = outputLength(x.length, inRate, outRate);
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(x.length + " samples at " + inRate + " Hz are too many at " + outRate + " Hz");
         }
-        float[] all = Arrays.copyOf(body, body.length + tail.length);
-        System.arraycopy(tail, 0, all, body.length, tail.length);
-        return all;
+        float[] out = new float[(int) length];
+        int o = 0;
+        for (int pos = 0; pos < x.length; pos += ONE_SHOT_BLOCK) {
+            float[] y = r.process(x, pos, Math.min(ONE_SHOT_BLOCK, x.length - pos));
+            System.arraycopy(y, 0, out, o, y.length);
+            o += y.length;
+        }
+        float[] tail = r.flush();
+        System.arraycopy(tail, 0, out, o, tail.length);
+        return out;
     }
 
     /** Output samples a whole signal of {@code inputLength} samples turns into. */

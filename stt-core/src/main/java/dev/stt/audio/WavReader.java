@@ -26,6 +26,8 @@ public final class WavReader {
     static final int FORMAT_MULAW = 0x0007;
     static final int FORMAT_EXTENSIBLE = 0xFFFE;
     static final int MAX_SAMPLE_RATE = 768_000;
+    /** Java arrays stop just short of 2 GiB; a RIFF size field cannot say more than 4 GiB anyway. */
+    static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
     private static final long STREAMED_SIZE = 0xFFFF_FFFFL;
 
     /** Common tags we do not decode, named so the error tells the user what they have. */
@@ -54,6 +56,11 @@ public final class WavReader {
     }
 
     public static AudioClip read(Path path) throws IOException {
+        long size = Files.size(path);
+        if (size > MAX_FILE_BYTES) {
+            throw new AudioFormatException(path + ": " + size + " bytes is more than the " + MAX_FILE_BYTES
+                + " a WAV file read into memory may have");
+        }
         try {
             return read(Files.readAllBytes(path));
         } catch (AudioFormatException e) {
