@@ -8,8 +8,10 @@ import java.util.Arrays;
  * <p>A windowed-sinc (Kaiser) low-pass evaluated as a polyphase filter: the rate pair is reduced to
  * {@code out/in = L/M} and output sample {@code k} sits at input time {@code k·M/L}, so it is the dot
  * product of the input around {@code floor(k·M/L)} with the filter phase {@code (k·M) mod L}. The filter
- * is flat (ripple ≈ 0.001 dB) up to 40 % of the lower rate and attenuates at least 80 dB from 50 % of it
- * (the lower rate's Nyquist), so nothing aliases into the output.
+ * is flat (ripple under 0.003 dB measured) up to 40 % of the lower rate, i.e. 6.4 kHz for 16 kHz, and
+ * attenuates by about 80 dB from 50 % of it (the lower rate's Nyquist), so nothing aliases into the output.
+ * Its half-length is about 25 samples at the lower rate: a streaming instance holds back that much
+ * look-ahead (1.6 ms when either side is 16 kHz).
  *
  * <p>A streaming instance keeps the last few input samples as history; feeding a signal in chunks of any
  * size gives exactly the same samples as {@link #resample one call}, which is defined as
