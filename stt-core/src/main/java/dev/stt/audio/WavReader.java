@@ -76,8 +76,11 @@ public final class WavReader {
         if (riff.equals("RF64")) {
             throw new AudioFormatException("RF64 (64-bit WAV) files are not supported");
         }
+        if (riff.equals("RIFX")) {
+            throw new AudioFormatException("big-endian (RIFX) WAV files are not supported");
+        }
         if (!riff.equals("RIFF")) {
-            throw new AudioFormatException("not a WAV file: starts with '" + riff + "', not 'RIFF'");
+            throw new AudioFormatException("not a WAV file: starts with '" + riff + "', not 'RIFF'" + guessContainer(bytes));
         }
         if (!fourCc(bytes, 8).equals("WAVE")) {
             throw new AudioFormatException("not a WAV file: RIFF form is '" + fourCc(bytes, 8) + "', not 'WAVE'");
@@ -222,6 +225,25 @@ public final class WavReader {
         private static float clip(double x) {
             return x != x ? 0f : (float) Math.max(-1.0, Math.min(1.0, x));
         }
+    }
+
+    /** What a non-WAV upload probably is, so the user knows what to convert from. */
+    private static String guessContainer(byte[] b) {
+        String magic = fourCc(b, 0);
+        if (magic.equals("fLaC")) {
+            return " (looks like FLAC)";
+        } else if (magic.equals("OggS")) {
+            return " (looks like Ogg)";
+        } else if (magic.equals("FORM")) {
+            return " (looks like AIFF)";
+        } else if (magic.startsWith("ID3") || ((b[0] & 0xff) == 0xFF && (b[1] & 0xE0) == 0xE0)) {
+            return " (looks like MP3)";
+        } else if (s32(b, 0) == 0xA3DF451A) { // EBML header
+            return " (looks like WebM/Matroska)";
+        } else if (fourCc(b, 4).equals("ftyp")) {
+            return " (looks like MP4/M4A)";
+        }
+        return "";
     }
 
     private static String fourCc(byte[] b, int at) {

@@ -29,6 +29,16 @@ class SharedSpeechClipsTest {
     }
 
     @Test
+    void aRealFlacFileIsRefusedWithAMessageThatSaysFlac() throws IOException {
+        Path flac;
+        try (Stream<Path> files = Files.walk(Signals.sharedDir().resolve("data/speech"))) {
+            flac = files.filter(p -> p.toString().endsWith(".flac")).sorted().findFirst().orElseThrow();
+        }
+        var e = org.junit.jupiter.api.Assertions.assertThrows(AudioFormatException.class, () -> WavReader.read(flac));
+        assertEquals(flac + ": not a WAV file: starts with 'fLaC', not 'RIFF' (looks like FLAC)", e.getMessage());
+    }
+
+    @Test
     void theSharedDataHasClipsToRead() throws IOException {
         assertFalse(clips().toList().isEmpty(), "no .wav under " + Signals.sharedDir().resolve("data/speech"));
     }

@@ -35,7 +35,24 @@ class WavReaderErrorTest {
     @Test
     void oggDataIsNotAWavFile() {
         byte[] ogg = "OggS\0\2\0\0\0\0\0\0\0\0".getBytes(StandardCharsets.ISO_8859_1);
-        assertEquals("not a WAV file: starts with 'OggS', not 'RIFF'", failure(ogg));
+        assertEquals("not a WAV file: starts with 'OggS', not 'RIFF' (looks like Ogg)", failure(ogg));
+    }
+
+    @Test
+    void otherContainersAreNamedSoTheUserKnowsWhatToConvert() {
+        assertEquals("not a WAV file: starts with 'fLaC', not 'RIFF' (looks like FLAC)", failure(bytes("fLaC\0\0\0\42\20\0\20\0")));
+        assertEquals("not a WAV file: starts with 'ID3?', not 'RIFF' (looks like MP3)", failure(bytes("ID3\4\0\0\0\0\0\0\0\0")));
+        assertEquals("not a WAV file: starts with '????', not 'RIFF' (looks like MP3)", failure(bytes("\377\373\220\304\0\0\0\0\0\0\0\0")));
+        assertEquals("not a WAV file: starts with 'FORM', not 'RIFF' (looks like AIFF)", failure(bytes("FORM\0\0\0\0AIFF")));
+        assertEquals("not a WAV file: starts with '\0\0\0 ', not 'RIFF' (looks like MP4/M4A)".replace("\0", "?"),
+            failure(bytes("\0\0\0 ftypM4A \0\0")));
+        assertEquals("not a WAV file: starts with '?E??', not 'RIFF' (looks like WebM/Matroska)",
+            failure(bytes("\032E\337\243\0\0\0\0\0\0\0\0")));
+        assertEquals("big-endian (RIFX) WAV files are not supported", failure(bytes("RIFX\0\0\0\4WAVE")));
+    }
+
+    private static byte[] bytes(String latin1) {
+        return latin1.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     @Test
