@@ -1,0 +1,134 @@
+package dev.stt.vad;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.stt.engine.Device;
+import dev.stt.model.ModelStore;
+import dev.stt.onnx.LiveTensors;
+import dev.stt.onnx.OnnxSessions;
+import dev.stt.segment.SpeechSegmenter;
+import dev.stt.segment.SpeechSegmenterFactory;
+import dev.stt.segment.VadOptions;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Silero VAD v5: one ONNX session shared by every stream (ONNX Runtime runs are thread-safe), each
+ * stream keeping its own recurrent state and context in a {@link SileroSpeechSegmenter}.
+ */
+public final class SileroVad implements SpeechSegmenterFactory {
+
+    public static final String MODEL = "silero-vad";
+    static final int STATE_SIZE = 2 * 128;
+
+    private final OrtSession session;
+    private final OnnxTensor sr16k;
+    private final OnnxTensor sr8k;
+
+    private SileroVad(OrtSession session) throws OrtException {
+        this.session = session;
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        this.sr16k = OnnxTensor.createTensor(env, 16_000L);
+        this.sr8k = OnnxTensor.createTensor(env, 8_000L);
+    }
+
+    /** Loads {@code silero-vad} from the store, downloading it on first use. */
+    public static SileroVad open(ModelStore store) throws IOException {
+        return open(store.ensure(MODEL).resolve("silero_vad.onnx"));
+    }
+
+    /** Loads a Silero VAD v5 ONNX file ({@code silero_vad.onnx}). */
+    public static SileroVad open(Path model) throws IOException {
+        if (!Files.isRegularFile(model)) {
+            throw new FileNotFoundException("no Silero VAD model at " + model);
+        }
+        try {
+            // One thread per window: the model is tiny and streams run in parallel on their own threads.
+            return new SileroVad(OnnxSessions.open(model, Device.CPU, 1).session());
+        } catch (OrtException e) {
+            throw new IOException("cannot load Silero VAD from " + model + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Samples per model window: 512 at 16 kHz, 256 at 8 kHz (32 ms). */
+    static int windowSize(int sampleRate) {
+        return sampleRate == 16_000 ? 512 : 256;
+    }
+
+    /** Samples of the previous window prepended to each window: 64 at 16 kHz, 32 at 8 kHz. */
+    static int contextSize(int sampleRate) {
+        return sampleRate == 16_000 ? 64 : 32;
+    }
+
+    /**
+     * A segmenter for one stream.
+     *
+     * @param sampleRate 16000 or 8000
+     * @param options    thresholds, padding and durations; see {@link SileroSpeechSegmenter} for how
+     *                   each is applied
+     */
+    @Override
+    public SpeechSegmenter open(int sampleRate, VadOptions options) {
+        return new SileroSpeechSegmenter(this, sampleRate, options);
+    }
+
+    /**
+     * Speech probability of one window.
+     *
+     * @param input context + window samples (64 + 512 at 16 kHz, 32 + 256 at 8 kHz)
+     * @param state the stream's recurrent state, [2, 1, 128], replaced in place
+     */
+    float probability(float[] input, float[] state, int sampleRate) {
+        // Tensors over per-thread direct buffers: ONNX Runtime reads them in place, so a window costs no
+        // native allocation and no garbage for the collector to free later.
+        Scratch scratch = SCRATCH.get();
+        FloatBuffer in = scratch.input(input.length);
+        in.put(0, input);
+        scratch.state.put(0, state);
+        try (LiveTensors scope = new LiveTensors()) {
+            OrtSession.Result r = scope.run(session, Map.of(
+                    "input", scope.floats(in, 1, input.length),
+                    "state", scope.floats(scratch.state, 2, 1, 128),
+                    "sr", sampleRate == 16_000 ? sr16k : sr8k));
+            FloatBuffer next = ((OnnxTensor) r.get("stateN").orElseThrow()).getFloatBuffer();
+            next.get(state, 0, STATE_SIZE);
+            return ((float[][]) r.get("output").orElseThrow().getValue())[0][0];
+        } catch (OrtException e) {
+            throw new IllegalStateException("Silero VAD inference failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** One thread's input buffers; sized for the 16 kHz window, views cut for 8 kHz. */
+    private static final class Scratch {
+        final FloatBuffer state = direct(STATE_SIZE);
+        final FloatBuffer wide = direct(64 + 512);
+        final FloatBuffer narrow = direct(32 + 256);
+
+        FloatBuffer input(int length) {
+            return length == wide.capacity() ? wide : narrow;
+        }
+
+        private static FloatBuffer direct(int floats) {
+            return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+    }
+
+    @Override
+    public void close() {
+        try (OnnxTensor a = sr16k; OnnxTensor b = sr8k) {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot close the Silero VAD session", e);
+        }
+    }
+}

@@ -1,0 +1,367 @@
+package dev.stt.vad;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stt.audio.Resampler;
+import dev.stt.audio.WavReader;
+import dev.stt.eval.SpeechCorpus;
+import dev.stt.model.ModelStore;
+import dev.stt.onnx.LiveTensors;
+import dev.stt.segment.SegmenterEvent;
+import dev.stt.segment.SpeechSegment;
+import dev.stt.segment.SpeechSegmenter;
+import dev.stt.segment.VadOptions;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Silero VAD segmentation on real speech, on non-speech, streamed and whole. */
+class SpeechSegmenterTest {
+
+    private static SileroVad vad;
+    private static List<float[]> clips;
+    /** Where each clip's speech is, measured on the 16 kHz original: resampling does not move speech. */
+    private static List<int[]> speech;
+
+    @BeforeAll
+    static void load() throws Exception {
+        vad = SileroVad.open(ModelStore.fromEnvironment());
+        clips = new ArrayList<>();
+        for (SpeechCorpus.Clip c : SpeechCorpus.load(SpeechCorpus.sharedSpeechDir())) {
+            clips.add(WavReader.read(c.wav()).toMono16k());
+        }
+        speech = clips.stream().map(c -> energySpan(c, 16_000)).toList();
+    }
+
+    @AfterAll
+    static void close() {
+        vad.close();
+    }
+
+    /** The shared clips joined by 1 s of silence, with 2 s at each end; remembers where each clip's speech is. */
+    record Joined(float[] signal, long[] speechStart, long[] speechEnd) {
+    }
+
+    static Joined join(List<float[]> parts, int rate) {
+        if (parts.size() > speech.size()) {
+            throw new IllegalArgumentException("more parts than clips");
+        }
+        int gap = rate, edge = 2 * rate, total = 2 * edge;
+        for (float[] p : parts) {
+            total += p.length + gap;
+        }
+        float[] signal = new float[total - gap];
+        long[] starts = new long[parts.size()];
+        long[] ends = new long[parts.size()];
+        int at = edge;
+        for (int i = 0; i < parts.size(); i++) {
+            float[] p = parts.get(i);
+            System.arraycopy(p, 0, signal, at, p.length);
+            starts[i] = at + (long) speech.get(i)[0] * rate / 16_000;
+            ends[i] = at + (long) speech.get(i)[1] * rate / 16_000;
+            at += p.length + gap;
+        }
+        return new Joined(signal, starts, ends);
+    }
+
+    /** Where a clip's speech really starts and ends: the first and last 10 ms frame within 25 dB of its loudest. */
+    static int[] energySpan(float[] x, int rate) {
+        int frame = rate / 100;
+        int n = x.length / frame;
+        double[] rms = new double[n];
+        double max = 0;
+        for (int f = 0; f < n; f++) {
+            double s = 0;
+            for (int i = f * frame; i < (f + 1) * frame; i++) {
+                s += x[i] * x[i];
+            }
+            rms[f] = Math.sqrt(s / frame);
+            max = Math.max(max, rms[f]);
+        }
+        double floor = max * Math.pow(10, -25 / 20.0);
+        int first = 0, last = n - 1;
+        while (first < n && rms[first] < floor) {
+            first++;
+        }
+        while (last > 0 && rms[last] < floor) {
+            last--;
+        }
+        return new int[] {first * frame, (last + 1) * frame};
+    }
+
+    /**
+     * Every boundary within {@code worstMs} of the truth (padding added), and at least {@code share} of
+     * them within 150 ms. The energy-based truth is itself off where a clip ends in applause (JFK: the
+     * energy truth runs to the last sample) or where a LibriVox clip's noise floor sits only 27-30 dB
+     * under its peak (the energy truth starts in the noise), so not every boundary can meet 150 ms.
+     * Measured: 18 of 20 within 150 ms at 16 kHz, 15 of 20 at 8 kHz, worst 264 ms at both.
+     */
+    private static void assertOneSegmentPerClip(Joined j, List<SpeechSegment> segments, int rate, VadOptions o,
+                                                int worstMs, double share) {
+        assertEquals(j.speechStart().length, segments.size(), "one segment per clip, got " + describe(segments));
+        long prefix = (long) o.prefixPaddingMs() * rate / 1000;
+        long trail = (long) Math.min(SileroSpeechSegmenter.TRAILING_PAD_MS, o.silenceDurationMs()) * rate / 1000;
+        int within = 0;
+        StringBuilder report = new StringBuilder();
+        for (int i = 0; i < segments.size(); i++) {
+            SpeechSegment s = segments.get(i);
+            long startError = (s.startSample() - (j.speechStart()[i] - prefix)) * 1000 / rate;
+            long endError = (s.endSample() - (j.speechEnd()[i] + trail)) * 1000 / rate;
+            report.append(String.format(" clip %d: start %+d ms, end %+d ms;", i, startError, endError));
+            within += (Math.abs(startError) <= 150 ? 1 : 0) + (Math.abs(endError) <= 150 ? 1 : 0);
+        }
+        for (int i = 0; i < segments.size(); i++) {
+            SpeechSegment s = segments.get(i);
+            long startError = Math.abs(s.startSample() - (j.speechStart()[i] - prefix)) * 1000 / rate;
+            long endError = Math.abs(s.endSample() - (j.speechEnd()[i] + trail)) * 1000 / rate;
+            assertTrue(startError <= worstMs && endError <= worstMs, "clip " + i + " boundaries too far off:" + report);
+        }
+        assertTrue(within >= share * 2 * segments.size(), within + " of " + 2 * segments.size() + " boundaries within 150 ms:" + report);
+    }
+
+    private static String describe(List<SpeechSegment> segments) {
+        return segments.stream().map(s -> s.startMs() + "-" + s.endMs()).toList().toString();
+    }
+
+    /**
+     * The readers pause for up to a second inside a sentence (JFK between "Americans" and "ask not"),
+     * longer than the 500 ms default closes on; the clips are 1 s apart plus their own quiet margins.
+     */
+    static final VadOptions SENTENCES = VadOptions.DEFAULTS.withSilenceDurationMs(1_100);
+
+    @Test
+    void withDefaultsPausesOverHalfASecondEndASegment() {
+        Joined j = join(clips, 16_000);
+        List<SpeechSegment> segments = SpeechSegments.detect(vad, j.signal(), 16_000, VadOptions.DEFAULTS);
+        assertTrue(segments.size() > clips.size(), "the in-sentence pauses should split clips: " + describe(segments));
+    }
+
+    @Test
+    void findsExactlyOneSegmentPerClipWithBoundariesWithin150Ms() {
+        Joined j = join(clips, 16_000);
+        List<SpeechSegment> segments = SpeechSegments.detect(vad, j.signal(), 16_000, SENTENCES);
+        assertOneSegmentPerClip(j, segments, 16_000, SENTENCES, 300, 0.8);
+    }
+
+    @Test
+    void worksAt8kHzOnTheSameClips() {
+        List<float[]> narrow = clips.stream().map(c -> Resampler.resample(c, 16_000, 8_000)).toList();
+        Joined j = join(narrow, 8_000);
+        List<SpeechSegment> segments = SpeechSegments.detect(vad, j.signal(), 8_000, SENTENCES);
+        // Narrowband, Silero misses a little more of the quiet edges: 15 of 20 within 150 ms.
+        assertOneSegmentPerClip(j, segments, 8_000, SENTENCES, 300, 0.7);
+    }
+
+    @Test
+    void streamingInRandomChunksGivesExactlyTheOfflineSegments() {
+        // the defaults split the clips at their inner pauses too: many segments, many boundaries
+        assertStreamingMatchesOffline(join(clips, 16_000).signal(), 16_000, VadOptions.DEFAULTS);
+    }
+
+    @Test
+    void streamingInRandomChunksGivesExactlyTheOfflineSegmentsAt8kHz() {
+        List<float[]> narrow = clips.stream().map(c -> Resampler.resample(c, 16_000, 8_000)).toList();
+        assertStreamingMatchesOffline(join(narrow, 8_000).signal(), 8_000, VadOptions.DEFAULTS);
+    }
+
+    private static void assertStreamingMatchesOffline(float[] signal, int rate, VadOptions options) {
+        List<SegmenterEvent> whole;
+        try (SpeechSegmenter s = vad.open(rate, options)) {
+            whole = new ArrayList<>(s.accept(signal));
+            whole.addAll(s.flush());
+        }
+        Random random = new Random(42);
+        List<SegmenterEvent> chunked = new ArrayList<>();
+        try (SpeechSegmenter s = vad.open(rate, options)) {
+            for (int at = 0; at < signal.length; ) {
+                int n = Math.min(1 + random.nextInt(4_000), signal.length - at);
+                chunked.addAll(s.accept(signal, at, n));
+                at += n;
+            }
+            chunked.addAll(s.flush());
+            assertEquals(signal.length, s.position(), "the time line counts every sample");
+        }
+        List<SpeechSegment> offline = SpeechSegments.detect(vad, signal, rate, options);
+        assertTrue(offline.size() >= 10, "expected a segment per clip at least, got " + describe(offline));
+        assertEquals(whole.size(), chunked.size(), "event count");
+        List<SpeechSegment> streamed = new ArrayList<>();
+        for (int i = 0; i < whole.size(); i++) {
+            SegmenterEvent a = whole.get(i), b = chunked.get(i);
+            if (a instanceof SegmenterEvent.SegmentClosed ca && b instanceof SegmenterEvent.SegmentClosed cb) {
+                assertEquals(ca.segment().startSample(), cb.segment().startSample(), "event " + i + " start");
+                assertArrayEquals(ca.segment().samples(), cb.segment().samples(), "event " + i + " samples");
+                streamed.add(cb.segment());
+            } else {
+                assertEquals(a, b, "event " + i);
+            }
+        }
+        assertEquals(offline.size(), streamed.size(), "segments");
+        for (int i = 0; i < offline.size(); i++) {
+            assertEquals(offline.get(i).startSample(), streamed.get(i).startSample(), "segment " + i + " start");
+            assertArrayEquals(offline.get(i).samples(), streamed.get(i).samples(), "segment " + i + " samples");
+        }
+        assertEventsArePaired(chunked);
+    }
+
+    /**
+     * Started, stopped, closed, in that order, for every segment; the start reported is the segment's
+     * first sample and the segment reaches at least to the reported speech end.
+     */
+    static void assertEventsArePaired(List<SegmenterEvent> events) {
+        int expect = 0;
+        long startedMs = -1, stoppedMs = -1;
+        for (SegmenterEvent e : events) {
+            switch (e) {
+                case SegmenterEvent.SpeechStarted st -> {
+                    assertEquals(0, expect, "event order broken at " + e);
+                    startedMs = st.audioStartMs();
+                }
+                case SegmenterEvent.SpeechStopped sp -> {
+                    assertEquals(1, expect, "event order broken at " + e);
+                    stoppedMs = sp.audioEndMs();
+                }
+                case SegmenterEvent.SegmentClosed c -> {
+                    assertEquals(2, expect, "event order broken at " + e);
+                    assertEquals(startedMs, c.segment().startMs(), "speech_started reports the segment's padded start");
+                    assertTrue(c.segment().endMs() >= stoppedMs, "segment ends before its speech end: " + e);
+                }
+            }
+            expect = (expect + 1) % 3;
+        }
+        assertEquals(0, expect, "stream ended inside a segment");
+    }
+
+    @Test
+    void flushClosesSpeechInProgressAndTheStreamGoesOn() {
+        float[] speech = clips.get(1);
+        try (SpeechSegmenter s = vad.open(16_000, VadOptions.DEFAULTS)) {
+            List<SegmenterEvent> events = new ArrayList<>(s.accept(new float[16_000]));
+            events.addAll(s.accept(speech, 0, 3 * 16_000)); // stop mid-sentence
+            events.addAll(s.flush());
+            assertTrue(events.getLast() instanceof SegmenterEvent.SegmentClosed, "flush closes the open segment: " + events);
+            assertEquals(List.of(), s.flush(), "nothing left open");
+            SpeechSegment cut = ((SegmenterEvent.SegmentClosed) events.getLast()).segment();
+            assertEquals(s.position(), cut.endSample(), "a commit mid-speech keeps all audio up to now");
+            events.addAll(s.accept(speech, 3 * 16_000, speech.length - 3 * 16_000));
+            events.addAll(s.accept(new float[16_000]));
+            events.addAll(s.flush());
+            assertEventsArePaired(events);
+            assertTrue(events.stream().filter(e -> e instanceof SegmenterEvent.SegmentClosed).count() >= 2,
+                    "speech after the flush opens a new segment: " + events);
+        }
+    }
+
+    @Test
+    void clearDropsTheOpenSegmentButKeepsTheTimeLine() {
+        float[] speech = clips.get(1);
+        try (SpeechSegmenter s = vad.open(16_000, VadOptions.DEFAULTS)) {
+            List<SegmenterEvent> events = new ArrayList<>(s.accept(speech, 0, 2 * 16_000 + 100));
+            assertTrue(events.getLast() instanceof SegmenterEvent.SpeechStarted, "speech under way: " + events);
+            s.clear();
+            assertEquals(2 * 16_000 + 100, s.position());
+            assertEquals(List.of(), s.flush(), "clear dropped the segment");
+            List<SegmenterEvent> after = new ArrayList<>(s.accept(speech, 2 * 16_000 + 100, speech.length - 2 * 16_000 - 100));
+            after.addAll(s.accept(new float[16_000]));
+            after.addAll(s.flush());
+            for (SegmenterEvent e : after) {
+                if (e instanceof SegmenterEvent.SegmentClosed c) {
+                    assertTrue(c.segment().startSample() >= 2 * 16_000 + 100, "no cleared audio in " + c.segment().startMs());
+                }
+            }
+        }
+    }
+
+    @Test
+    void badInputIsRefusedWithAClearMessage() {
+        IllegalArgumentException rate = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> vad.open(44_100, VadOptions.DEFAULTS));
+        assertTrue(rate.getMessage().contains("44100"), rate.getMessage());
+        try (SpeechSegmenter s = vad.open(16_000, VadOptions.DEFAULTS)) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> s.accept(new float[10], 5, 10));
+        }
+        SpeechSegmenter closed = vad.open(16_000, VadOptions.DEFAULTS);
+        closed.close();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> closed.accept(new float[10]));
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.FileNotFoundException.class,
+                () -> SileroVad.open(java.nio.file.Path.of("no-such-dir", "silero_vad.onnx")));
+    }
+
+    @Test
+    void tenSecondsOfSilenceNoiseOrToneGiveNoSegments() {
+        int n = 160_000;
+        float[] silence = new float[n];
+        float[] noise = new float[n];
+        float[] tone = new float[n];
+        Random random = new Random(7);
+        double amplitude = Math.pow(10, -30 / 20.0) * Math.sqrt(3); // uniform noise at -30 dBFS RMS
+        for (int i = 0; i < n; i++) {
+            noise[i] = (float) ((random.nextDouble() * 2 - 1) * amplitude);
+            tone[i] = (float) (0.5 * Math.sin(2 * Math.PI * 440 * i / 16_000.0));
+        }
+        assertEquals(List.of(), SpeechSegments.detect(vad, silence, 16_000, VadOptions.DEFAULTS), "digital silence");
+        assertEquals(List.of(), SpeechSegments.detect(vad, noise, 16_000, VadOptions.DEFAULTS), "white noise at -30 dBFS");
+        assertEquals(List.of(), SpeechSegments.detect(vad, tone, 16_000, VadOptions.DEFAULTS), "440 Hz tone");
+    }
+
+    @Test
+    void speechLongerThanTheLimitIsSplitNeverDropped() {
+        Joined j = join(clips, 16_000);
+        // no silence long enough to close a segment: everything is one long utterance
+        VadOptions o = VadOptions.DEFAULTS.withSilenceDurationMs(5_000).withMaxSegmentSeconds(20);
+        List<SpeechSegment> segments = SpeechSegments.detect(vad, j.signal(), 16_000, o);
+        assertTrue(segments.size() >= 2, "expected splits, got " + describe(segments));
+        for (int i = 0; i < segments.size(); i++) {
+            assertTrue(segments.get(i).samples().length <= 20 * 16_000, "segment " + i + " is over the limit");
+            if (i > 0) {
+                assertEquals(segments.get(i - 1).endSample(), segments.get(i).startSample(), "gap between split parts " + i);
+            }
+        }
+    }
+
+    @Test
+    void aClickShorterThanMinSpeechGivesNoEvents() {
+        float[] signal = new float[3 * 16_000];
+        float[] speech = clips.get(0);
+        System.arraycopy(speech, 16_000, signal, 16_000, 16_000 * 150 / 1000); // 150 ms of a word
+        try (SpeechSegmenter s = vad.open(16_000, VadOptions.DEFAULTS)) {
+            List<SegmenterEvent> events = new ArrayList<>(s.accept(signal));
+            events.addAll(s.flush());
+            assertEquals(List.of(), events);
+        }
+    }
+
+    @Test
+    void tenThousandSegmentersLeaveNoTensorsOrDirectMemoryBehind() {
+        float[] chunk = new float[1024];
+        for (int i = 0; i < 1_000; i++) {
+            cycle(chunk);
+        }
+        long tensorsBefore = LiveTensors.live();
+        long directBefore = directMemory();
+        for (int i = 0; i < 10_000; i++) {
+            cycle(chunk);
+        }
+        assertEquals(tensorsBefore, LiveTensors.live(), "live ONNX values");
+        long grown = directMemory() - directBefore;
+        assertTrue(grown < 1 << 20, "direct memory grew by " + grown + " bytes");
+    }
+
+    private static void cycle(float[] chunk) {
+        try (SpeechSegmenter s = vad.open(16_000, VadOptions.DEFAULTS)) {
+            s.accept(chunk);
+            s.flush();
+        }
+    }
+
+    private static long directMemory() {
+        return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(b -> b.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+    }
+}
