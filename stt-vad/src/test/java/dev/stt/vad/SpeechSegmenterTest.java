@@ -225,6 +225,9 @@ class SpeechSegmenterTest {
         for (int i = 0; i < offline.size(); i++) {
             assertEquals(offline.get(i).startSample(), streamed.get(i).startSample(), "segment " + i + " start");
             assertArrayEquals(offline.get(i).samples(), streamed.get(i).samples(), "segment " + i + " samples");
+            SpeechSegment seg = offline.get(i);
+            assertArrayEquals(java.util.Arrays.copyOfRange(signal, (int) seg.startSample(), (int) seg.endSample()), seg.samples(),
+                    "segment " + i + " is the signal's own samples at its place on the time line");
         }
         assertEventsArePaired(chunked);
     }
