@@ -11,10 +11,12 @@ import dev.stt.onnx.OnnxSessions;
 import dev.stt.segment.SpeechSegmenter;
 import dev.stt.segment.SpeechSegmenterFactory;
 import dev.stt.segment.VadOptions;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -43,7 +45,11 @@ public final class SileroVad implements SpeechSegmenterFactory {
         return open(store.ensure(MODEL).resolve("silero_vad.onnx"));
     }
 
+    /** Loads a Silero VAD v5 ONNX file ({@code silero_vad.onnx}). */
     public static SileroVad open(Path model) throws IOException {
+        if (!Files.isRegularFile(model)) {
+            throw new FileNotFoundException("no Silero VAD model at " + model);
+        }
         try {
             // One thread per window: the model is tiny and streams run in parallel on their own threads.
             return new SileroVad(OnnxSessions.open(model, Device.CPU, 1).session());
@@ -52,6 +58,23 @@ public final class SileroVad implements SpeechSegmenterFactory {
         }
     }
 
+    /** Samples per model window: 512 at 16 kHz, 256 at 8 kHz (32 ms). */
+    static int windowSize(int sampleRate) {
+        return sampleRate == 16_000 ? 512 : 256;
+    }
+
+    /** Samples of the previous window prepended to each window: 64 at 16 kHz, 32 at 8 kHz. */
+    static int contextSize(int sampleRate) {
+        return sampleRate == 16_000 ? 64 : 32;
+    }
+
+    /**
+     * A segmenter for one stream.
+     *
+     * @param sampleRate 16000 or 8000
+     * @param options    thresholds, padding and durations; see {@link SileroSpeechSegmenter} for how
+     *                   each is applied
+     */
     @Override
     public SpeechSegmenter open(int sampleRate, VadOptions options) {
         return new SileroSpeechSegmenter(this, sampleRate, options);
