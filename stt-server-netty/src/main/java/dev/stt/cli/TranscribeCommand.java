@@ -29,8 +29,8 @@ import java.util.stream.Collectors;
 
 /**
  * {@code stt transcribe [--model M] [--format text|json|srt|vtt] [--threads N] [--device D] [-o DIR] FILE...}:
- * reads WAV files, cuts them at pauses with Silero VAD (the models lose words past about 30 s) and
- * transcribes every speech segment.
+ * reads WAV files, cuts them at pauses with Silero VAD (the models lose words past about 30 s), joins
+ * speech separated by short pauses back into pieces of up to 20 s and transcribes every piece.
  *
  * <p>Output, on stdout unless {@code --output-dir} is given (then one {@code NAME.txt|json|srt|vtt} per file):
  * text prints the transcript, or {@code FILE<TAB>transcript} per line for several files; json prints one
@@ -41,6 +41,14 @@ final class TranscribeCommand implements Subcommand {
     static final String DEFAULT_MODEL = "moonshine-tiny";
     /** Well under the ~30 s past which Moonshine drops words; VAD splits longer speech at its quietest point. */
     static final VadOptions VAD = VadOptions.DEFAULTS.withMaxSegmentSeconds(20);
+    /**
+     * Speech segments closer than this are transcribed as one: a phrase cut out alone loses the context
+     * the model needs (JFK cut at every 0.5 s pause reads "As not. What your country..."), and offline
+     * there is no latency to win by cutting early.
+     */
+    static final double JOIN_GAP_SECONDS = 1.0;
+    /** Joined speech stays this short, well under the ~30 s past which Moonshine drops words. */
+    static final double JOINED_MAX_SECONDS = 20;
     /** Segments handed to the engine at once: enough to batch similar lengths, few enough for a lively progress bar. */
     static final int SEGMENTS_PER_CALL = 8;
     /** Files at least this long show a progress bar on stderr. */
@@ -182,7 +190,7 @@ final class TranscribeCommand implements Subcommand {
         AudioClip clip = WavReader.read(file);
         float[] pcm = clip.toMono16k();
         double duration = pcm.length / (double) SttEngine.SAMPLE_RATE;
-        List<SpeechSegment> speech = SpeechSegments.detect(vad, pcm, SttEngine.SAMPLE_RATE, VAD);
+        List<SpeechSegment> speech = join(SpeechSegments.detect(vad, pcm, SttEngine.SAMPLE_RATE, VAD), pcm);
         ProgressBar bar = progress != null && duration >= PROGRESS_SECONDS ? new ProgressBar(progress, file, duration) : null;
         List<Transcript> heard = new ArrayList<>(speech.size());
         for (int from = 0; from < speech.size(); from += SEGMENTS_PER_CALL) {
@@ -199,6 +207,40 @@ final class TranscribeCommand implements Subcommand {
             bar.done();
         }
         return new FileTranscript(file, duration, heard);
+    }
+
+    /**
+     * Merges neighbouring segments whose pause is under {@link #JOIN_GAP_SECONDS} while the result stays
+     * within {@link #JOINED_MAX_SECONDS}; the pause audio between them is kept as recorded.
+     */
+    static List<SpeechSegment> join(List<SpeechSegment> segments, float[] pcm) {
+        List<SpeechSegment> out = new ArrayList<>();
+        int rate = SttEngine.SAMPLE_RATE;
+        long start = -1;
+        long end = -1;
+        for (SpeechSegment s : segments) {
+            boolean fits = start >= 0 && s.startSample() - end < JOIN_GAP_SECONDS * rate
+                    && s.endSample() - start <= JOINED_MAX_SECONDS * rate;
+            if (fits) {
+                end = Math.max(end, s.endSample());
+                continue;
+            }
+            if (start >= 0) {
+                out.add(slice(pcm, start, end));
+            }
+            start = s.startSample();
+            end = s.endSample();
+        }
+        if (start >= 0) {
+            out.add(slice(pcm, start, end));
+        }
+        return out;
+    }
+
+    private static SpeechSegment slice(float[] pcm, long start, long end) {
+        int from = (int) Math.max(0, start);
+        int to = (int) Math.min(pcm.length, end);
+        return new SpeechSegment(java.util.Arrays.copyOfRange(pcm, from, to), SttEngine.SAMPLE_RATE, from);
     }
 
     private void emit(Options o, FileTranscript t) throws IOException {

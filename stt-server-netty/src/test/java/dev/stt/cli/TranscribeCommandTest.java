@@ -11,6 +11,7 @@ import dev.stt.audio.WavReader;
 import dev.stt.eval.SpeechCorpus;
 import dev.stt.eval.TextNormalizer;
 import dev.stt.eval.WordErrorRate;
+import dev.stt.segment.SpeechSegment;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,6 +25,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** {@code stt transcribe} end to end: real WAV files, Silero VAD cutting, Moonshine tiny. */
 class TranscribeCommandTest {
@@ -69,17 +71,20 @@ class TranscribeCommandTest {
         assertTrue(json.get("duration").asDouble() > 60, "duration " + json.get("duration"));
         String text = json.get("text").asText();
         WordErrorRate.Score score = WordErrorRate.score(reference.toString(), text);
+        LoggerFactory.getLogger(TranscribeCommandTest.class).info("{} s joined: {} segments, WER {} over {} words",
+                json.get("duration"), json.get("segments").size(), score.rate(), score.referenceWords());
         assertTrue(score.rate() <= 0.05, "WER " + score.rate() + ": " + text);
         String lastClip = TextNormalizer.normalize(clips.get(clips.size() - 1).reference());
         assertTrue(TextNormalizer.normalize(text).endsWith(lastClip), "the end is missing: " + text);
 
         JsonNode segments = json.get("segments");
-        assertTrue(segments.size() >= clips.size() / 2, "the pauses should cut the signal, got " + segments.size() + " segments");
+        // pieces of at most 20 s: a minute of speech needs at least four
+        assertTrue(segments.size() >= 4, "the pauses should cut the signal, got " + segments.size() + " segments");
         double previousEnd = 0;
         for (JsonNode s : segments) {
             double start = s.get("start").asDouble();
             double end = s.get("end").asDouble();
-            assertTrue(start >= previousEnd - 1e-3 && end > start && end - start <= TranscribeCommand.VAD.maxSegmentSeconds() + 1e-3,
+            assertTrue(start >= previousEnd - 1e-3 && end > start && end - start <= TranscribeCommand.JOINED_MAX_SECONDS + 1e-3,
                     "segment " + s);
             previousEnd = end;
         }
@@ -100,33 +105,32 @@ class TranscribeCommandTest {
 
     @Test
     void srtAndVttHaveOneTimedCuePerSpeechSegment(@TempDir Path tmp) throws Exception {
-        // jfk with two seconds of silence in front: the cue must start after it
+        // 2 s silence, JFK (whose 0.5 s pauses stay inside one cue), 2 s silence, "he could wait no longer"
         float[] speech = WavReader.read(jfk).toMono16k();
-        Path late = writeWav(tmp.resolve("late.wav"), concat(List.of(new float[2 * RATE], speech)));
-        Run srt = run("--format", "srt", "--threads", "1", late.toString());
+        float[] second = WavReader.read(SpeechCorpus.sharedSpeechDir().resolve("librispeech/1089-134691-0000.wav")).toMono16k();
+        Path file = writeWav(tmp.resolve("two.wav"), concat(List.of(new float[2 * RATE], speech, new float[2 * RATE], second)));
+        Run srt = run("--format", "srt", "--threads", "1", file.toString());
         assertEquals(0, srt.status(), srt.err());
-        assertTrue(srt.out().startsWith("1\n00:00:0"), srt.out());
-        String[] cue = srt.out().split("\n");
-        assertTrue(cue[1].matches("\\d\\d:\\d\\d:\\d\\d,\\d{3} --> \\d\\d:\\d\\d:\\d\\d,\\d{3}"), cue[1]);
-        double start = seconds(cue[1].substring(0, 12));
-        assertTrue(start > 1.3 && start < 2.5, "cue starts at " + start);
-        assertTrue(cue[2].toLowerCase().contains("my fellow americans"), cue[2]);
-        // JFK pauses between phrases, so the VAD gives several cues, numbered 1, 2, ... and holding all the words
         String[] blocks = srt.out().strip().split("\n\n");
-        assertTrue(blocks.length >= 2, srt.out());
-        StringBuilder words = new StringBuilder();
-        for (int i = 0; i < blocks.length; i++) {
-            String[] lines = blocks[i].split("\n");
-            assertEquals(Integer.toString(i + 1), lines[0], blocks[i]);
-            words.append(lines[2]).append(' ');
-        }
-        assertTrue(WordErrorRate.rate(Files.readString(jfk.resolveSibling("jfk.txt")), words.toString()) <= 0.05, srt.out());
+        assertEquals(2, blocks.length, srt.out());
+        String[] first = blocks[0].split("\n");
+        String[] last = blocks[1].split("\n");
+        assertEquals("1", first[0]);
+        assertEquals("2", last[0]);
+        assertTrue(first[1].matches("\\d\\d:\\d\\d:\\d\\d,\\d{3} --> \\d\\d:\\d\\d:\\d\\d,\\d{3}"), first[1]);
+        double start = seconds(first[1].substring(0, 12));
+        assertTrue(start > 1.3 && start < 2.5, "first cue starts at " + start);
+        assertTrue(WordErrorRate.rate(Files.readString(jfk.resolveSibling("jfk.txt")), first[2]) <= 0.05, first[2]);
+        double secondStart = seconds(last[1].substring(0, 12));
+        assertTrue(secondStart > 14 && secondStart < 15.5, "second cue starts at " + secondStart);
+        assertEquals("he could wait no longer", TextNormalizer.normalize(last[2]));
 
-        Run vtt = run("--format", "vtt", "--threads", "1", "-o", tmp.resolve("subs").toString(), late.toString());
+        Run vtt = run("--format", "vtt", "--threads", "1", "-o", tmp.resolve("subs").toString(), file.toString());
         assertEquals(0, vtt.status(), vtt.err());
-        String written = Files.readString(tmp.resolve("subs").resolve("late.vtt"));
+        String written = Files.readString(tmp.resolve("subs").resolve("two.vtt"));
         assertTrue(written.startsWith("WEBVTT\n\n00:00:0"), written);
         assertTrue(written.split("\n")[2].matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} --> \\d\\d:\\d\\d:\\d\\d\\.\\d{3}"), written);
+        assertEquals(2, written.strip().split("\n\n").length - 1, written);
     }
 
     @Test
@@ -160,6 +164,33 @@ class TranscribeCommandTest {
         assertThrows(SttCommand.UsageException.class, () -> TranscribeCommand.parse(List.of("--format", "srt", "a.wav", "b.wav")));
         assertEquals(TranscribeCommand.Format.SRT,
                 assertDoesNotThrow(List.of("--format", "srt", "-o", "out", "a.wav", "b.wav")).format());
+    }
+
+    @Test
+    void segmentsCloserThanASecondAreJoinedUpToTwentySeconds() {
+        float[] pcm = new float[40 * RATE];
+        for (int i = 0; i < pcm.length; i++) {
+            pcm[i] = i;
+        }
+        List<SpeechSegment> joined = TranscribeCommand.join(List.of(
+                segment(pcm, 0, 1), segment(pcm, 1.5, 3), segment(pcm, 5, 6),
+                segment(pcm, 10, 25), segment(pcm, 25.5, 32)), pcm);
+        assertEquals(4, joined.size());
+        assertEquals(0, joined.get(0).startSample());
+        assertEquals(3 * RATE, joined.get(0).endSample());
+        // the pause between the joined pieces is the recorded audio, not silence
+        assertEquals(2 * RATE, joined.get(0).samples()[2 * RATE], 0);
+        assertEquals(5 * RATE, joined.get(1).startSample());
+        // 10..32 s would exceed 20 s: kept apart
+        assertEquals(25 * RATE, joined.get(2).endSample());
+        assertEquals((long) (25.5 * RATE), joined.get(3).startSample());
+        assertEquals(List.of(), TranscribeCommand.join(List.of(), pcm));
+    }
+
+    private static SpeechSegment segment(float[] pcm, double from, double to) {
+        int a = (int) (from * RATE);
+        int b = (int) (to * RATE);
+        return new SpeechSegment(java.util.Arrays.copyOfRange(pcm, a, b), RATE, a);
     }
 
     @Test
