@@ -58,7 +58,11 @@ class OpenAiSdkEndToEndTest {
     }
 
     private static JsonNode realtime(SpeechCorpus.Clip clip, String format, String dialect, String turn) throws Exception {
-        JsonNode out = NodeHarness.run(Map.of(), "realtime.mjs", baseUrl, clip.wav().toString(), format, dialect, turn);
+        return realtime(clip, format, dialect, turn, "fast");
+    }
+
+    private static JsonNode realtime(SpeechCorpus.Clip clip, String format, String dialect, String turn, String pace) throws Exception {
+        JsonNode out = NodeHarness.run(Map.of(), "realtime.mjs", baseUrl, clip.wav().toString(), format, dialect, turn, pace);
         assertFalse(out.has("connectError"), "connect failed: " + out);
         assertEquals(0, out.get("errors").size(), "SDK reported errors: " + out.get("errors"));
         return out;
@@ -135,7 +139,8 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void interimDeltasArriveWhileSpeechIsStillOpen() throws Exception {
-        JsonNode out = realtime(jfk, "pcm16", "ga", "server_vad");
+        // at a microphone's pace, as interim text is meant for
+        JsonNode out = realtime(jfk, "pcm16", "ga", "server_vad", "realtime");
         Set<String> committed = new HashSet<>();
         int interim = 0;
         for (JsonNode e : out.get("events")) {
