@@ -190,7 +190,21 @@ class SpeechSegmenterTest {
         assertStreamingMatchesOffline(join(narrow, 8_000).signal(), 8_000, VadOptions.DEFAULTS);
     }
 
+    @Test
+    void streamingMatchesOfflineWhenSoftOnsetsReachFarBack() {
+        // a release threshold of 0.05 lets the onset search walk back over many weak windows
+        VadOptions wide = new VadOptions(0.9, 0.85, 300, 500, 250, 30);
+        float[] signal = join(clips, 16_000).signal();
+        assertStreamingMatchesOffline(signal, 16_000, wide);
+        assertStreamingMatchesOffline(signal, 16_000, wide, 512);
+    }
+
     private static void assertStreamingMatchesOffline(float[] signal, int rate, VadOptions options) {
+        assertStreamingMatchesOffline(signal, rate, options, 0);
+    }
+
+    /** @param chunk fixed chunk size, or 0 for random sizes from 1 to 4,000 (seed 42) */
+    private static void assertStreamingMatchesOffline(float[] signal, int rate, VadOptions options, int chunk) {
         List<SegmenterEvent> whole;
         try (SpeechSegmenter s = vad.open(rate, options)) {
             whole = new ArrayList<>(s.accept(signal));
@@ -200,7 +214,7 @@ class SpeechSegmenterTest {
         List<SegmenterEvent> chunked = new ArrayList<>();
         try (SpeechSegmenter s = vad.open(rate, options)) {
             for (int at = 0; at < signal.length; ) {
-                int n = Math.min(1 + random.nextInt(4_000), signal.length - at);
+                int n = Math.min(chunk > 0 ? chunk : 1 + random.nextInt(4_000), signal.length - at);
                 chunked.addAll(s.accept(signal, at, n));
                 at += n;
             }
