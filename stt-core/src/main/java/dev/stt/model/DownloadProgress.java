@@ -12,7 +12,7 @@ public interface DownloadProgress {
     default void done(String model, String source, long bytes) {
     }
 
-    /** Logs at every tenth of the way. */
+    /** Logs the start and the end of each download; a server has no terminal to draw on. */
     DownloadProgress LOG = new DownloadProgress() {
         private final Logger log = LoggerFactory.getLogger(ModelStore.class);
 

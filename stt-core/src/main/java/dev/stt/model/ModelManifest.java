@@ -5,12 +5,15 @@ import java.io.InputStream;
 import java.io.Reader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * What a named model is made of: the archives to download and the files to take from them, each
@@ -19,7 +22,10 @@ import java.util.TreeSet;
 public record ModelManifest(String name, String engine, String description, String license,
                             Map<String, Source> sources, List<ModelFile> files) {
 
-    /** A download: an archive ({@code .tgz}) or a single file. sha256 may be null when not known in advance. */
+    /**
+     * A download: an archive ({@code .tgz}) or a single file. {@code size} is -1 and {@code sha256}
+     * null when not known in advance (then the store records the sha256 of the first download).
+     */
     public record Source(String id, URI url, long size, String sha256) {
         public boolean isArchive() {
             String p = url.getPath();
@@ -38,16 +44,37 @@ public record ModelManifest(String name, String engine, String description, Stri
         return sources.values().stream().mapToLong(s -> Math.max(0, s.size())).sum();
     }
 
+    /** Reads a manifest file that is not bundled, e.g. for {@code stt models pull ./my-model.properties}. */
+    public static ModelManifest read(Path file) throws IOException {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return read(r, file.toString());
+        }
+    }
+
+    /**
+     * Parses a manifest. {@code origin} names it in error messages. Names are checked here because
+     * they become paths in the cache: a model name is one folder, a file name stays inside it.
+     */
     public static ModelManifest read(Reader reader, String origin) throws IOException {
         Properties p = new Properties();
         p.load(reader);
         String name = require(p, "name", origin);
+        if (!MODEL_NAME.matcher(name).matches()) {
+            throw new IOException(origin + ": model name '" + name + "' must be lower-case letters, digits, '.', '_' or '-'");
+        }
         Map<String, Source> sources = new LinkedHashMap<>();
         for (String id : keysBetween(p, "source.", ".url")) {
-            String url = p.getProperty("source." + id + ".url");
-            sources.put(id, new Source(id, URI.create(url),
-                    Long.parseLong(p.getProperty("source." + id + ".size", "-1")),
-                    p.getProperty("source." + id + ".sha256")));
+            URI url;
+            try {
+                url = URI.create(p.getProperty("source." + id + ".url").strip());
+            } catch (IllegalArgumentException e) {
+                throw new IOException(origin + ": source " + id + " has a bad url: " + e.getMessage());
+            }
+            if (url.getScheme() == null || !(url.getScheme().equals("https") || url.getScheme().equals("http"))) {
+                throw new IOException(origin + ": source " + id + " url must be http(s): " + url);
+            }
+            sources.put(id, new Source(id, url, size(p, "source." + id + ".size", origin),
+                    sha(p, "source." + id + ".sha256", origin)));
         }
         List<ModelFile> files = new ArrayList<>();
         for (String f : keysBetween(p, "file.", ".source")) {
@@ -55,9 +82,15 @@ public record ModelManifest(String name, String engine, String description, Stri
             if (!sources.containsKey(src)) {
                 throw new IOException(origin + ": file " + f + " names unknown source '" + src + "'");
             }
-            files.add(new ModelFile(f, src, p.getProperty("file." + f + ".path"),
-                    Long.parseLong(p.getProperty("file." + f + ".size", "-1")),
-                    p.getProperty("file." + f + ".sha256")));
+            if (!safeRelativePath(f)) {
+                throw new IOException(origin + ": file name '" + f + "' must be a relative path without '..'");
+            }
+            String inSource = p.getProperty("file." + f + ".path");
+            if (sources.get(src).isArchive() && (inSource == null || inSource.isBlank())) {
+                throw new IOException(origin + ": file " + f + " comes from archive " + src + " but has no .path");
+            }
+            files.add(new ModelFile(f, src, inSource == null ? null : inSource.strip(),
+                    size(p, "file." + f + ".size", origin), sha(p, "file." + f + ".sha256", origin)));
         }
         if (files.isEmpty()) {
             throw new IOException(origin + ": manifest lists no files");
@@ -95,6 +128,48 @@ public record ModelManifest(String name, String engine, String description, Stri
             }
         }
         return all;
+    }
+
+    private static final Pattern MODEL_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+
+    private static boolean safeRelativePath(String f) {
+        if (f.isBlank() || f.startsWith("/") || f.contains("\\")) {
+            return false;
+        }
+        for (String part : f.split("/")) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long size(Properties p, String key, String origin) throws IOException {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) {
+            return -1;
+        }
+        try {
+            long n = Long.parseLong(v.strip());
+            if (n < 0) {
+                throw new NumberFormatException("negative");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IOException(origin + ": " + key + " must be a byte count, not '" + v + "'");
+        }
+    }
+
+    private static String sha(Properties p, String key, String origin) throws IOException {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        if (!SHA256.matcher(v.strip()).matches()) {
+            throw new IOException(origin + ": " + key + " must be 64 hex digits, not '" + v + "'");
+        }
+        return v.strip().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static String require(Properties p, String key, String origin) throws IOException {

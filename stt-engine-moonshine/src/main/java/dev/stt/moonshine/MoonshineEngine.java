@@ -11,6 +11,7 @@ import dev.stt.onnx.LiveTensors;
 import dev.stt.onnx.OnnxSessions;
 import dev.stt.onnx.decoder.DecodeRequest;
 import dev.stt.onnx.decoder.DecodedSequence;
+import dev.stt.onnx.decoder.LogitsFilter;
 import dev.stt.onnx.decoder.MergedDecoderLoop;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -41,6 +42,18 @@ public final class MoonshineEngine implements SttEngine {
     static final int MAX_BATCH = 8;
     /** The encoder's convolutions need some audio; shorter segments are padded to this. */
     static final int MIN_SAMPLES = SAMPLE_RATE / 4;
+
+    /**
+     * The VAD already judged the segment to be speech, and Moonshine tiny sometimes ends a short
+     * utterance before its first word when it is padded with silence: end of text may not come first.
+     * (Whisper's suppress-blank rule does the same.) A segment that really holds no words then decodes
+     * to a low-probability token or a loop, which the guards catch.
+     */
+    private static final LogitsFilter NO_EMPTY_START = (row, step, tokens, logits) -> {
+        if (step == 0) {
+            logits[(int) END_OF_TEXT] = Float.NEGATIVE_INFINITY;
+        }
+    };
 
     private final String model;
     private final OrtSession encoder;
@@ -97,10 +110,15 @@ public final class MoonshineEngine implements SttEngine {
     @Override
     public List<Transcript> transcribeBatch(List<float[]> segments, TranscribeOptions options) {
         Transcript[] out = new Transcript[segments.size()];
-        Integer[] order = new Integer[segments.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        List<Integer> sounding = new ArrayList<>();
+        for (int i = 0; i < segments.size(); i++) {
+            if (silent(segments.get(i))) {
+                out[i] = Transcript.suppressed("no signal (below -70 dBFS)", segments.get(i).length / (double) SAMPLE_RATE);
+            } else {
+                sounding.add(i);
+            }
         }
+        Integer[] order = sounding.toArray(new Integer[0]);
         Arrays.sort(order, Comparator.comparingInt(i -> segments.get(i).length));
         int from = 0;
         while (from < order.length) {
@@ -123,6 +141,17 @@ public final class MoonshineEngine implements SttEngine {
         return Arrays.asList(out);
     }
 
+    /** Below this RMS (-70 dBFS) a segment holds no signal at all; the model would only invent words. */
+    static final double SILENT_RMS = 3e-4;
+
+    static boolean silent(float[] samples) {
+        double sum = 0;
+        for (float x : samples) {
+            sum += x * x;
+        }
+        return samples.length == 0 || Math.sqrt(sum / samples.length) < SILENT_RMS;
+    }
+
     private List<Transcript> runBatch(List<float[]> group) {
         int batch = group.size();
         int width = MIN_SAMPLES;
@@ -140,7 +169,7 @@ public final class MoonshineEngine implements SttEngine {
             OrtSession.Result encoded = scope.run(encoder, Map.of("input_values", scope.floats(input, batch, width)));
             OnnxTensor hidden = (OnnxTensor) encoded.get("last_hidden_state").orElseThrow();
             List<DecodedSequence> decoded = loop.greedy(hidden,
-                    new DecodeRequest(new long[] {START_OF_TEXT}, new long[] {END_OF_TEXT}, maxTokens, null, null));
+                    new DecodeRequest(new long[] {START_OF_TEXT}, new long[] {END_OF_TEXT}, maxTokens, NO_EMPTY_START, null));
             List<Transcript> out = new ArrayList<>(batch);
             for (int r = 0; r < batch; r++) {
                 out.add(toTranscript(decoded.get(r), group.get(r).length / (double) SAMPLE_RATE));

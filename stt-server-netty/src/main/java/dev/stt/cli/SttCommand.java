@@ -7,6 +7,8 @@ import java.util.List;
 public final class SttCommand {
 
     private static final List<Subcommand> VERBS = List.of(
+            new ServeCommand(),
+            new ClientCommand(),
             new ModelsCommand());
 
     private SttCommand() {

@@ -1,0 +1,64 @@
+package dev.stt.session;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The worker threads every session shares for model inference, behind a bounded queue: when it is
+ * full, work is refused at once ("server busy") instead of piling up without limit.
+ */
+public final class InferenceExecutor implements AutoCloseable {
+
+    private final ThreadPoolExecutor pool;
+    private final int queueCapacity;
+
+    public InferenceExecutor(String name, int workers, int queueCapacity) {
+        if (workers < 1 || queueCapacity < 1) {
+            throw new IllegalArgumentException("workers and queueCapacity must be >= 1");
+        }
+        AtomicInteger n = new AtomicInteger();
+        this.queueCapacity = queueCapacity;
+        this.pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(queueCapacity), r -> {
+                    Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /** @throws RejectedExecutionException when the queue is full or the executor is shut down */
+    public void submit(Runnable task) {
+        pool.execute(task);
+    }
+
+    public int queued() {
+        return pool.getQueue().size();
+    }
+
+    public int active() {
+        return pool.getActiveCount();
+    }
+
+    public int queueCapacity() {
+        return queueCapacity;
+    }
+
+    /** Waits for queued work to finish, up to the deadline; what remains afterwards is abandoned. */
+    public boolean drain(long timeout, TimeUnit unit) throws InterruptedException {
+        pool.shutdown();
+        return pool.awaitTermination(timeout, unit);
+    }
+
+    ExecutorService pool() {
+        return pool;
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

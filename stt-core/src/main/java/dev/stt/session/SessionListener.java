@@ -1,0 +1,26 @@
+package dev.stt.session;
+
+/**
+ * What a {@link TranscriptionSession} tells its door (a WebSocket protocol adapter). Speech events come
+ * from the session's audio thread, results from inference workers; each kind arrives in stream order,
+ * and every {@link #segmentClosed} is followed by exactly one {@link #transcribed} or {@link #failed}.
+ */
+public interface SessionListener {
+
+    default void speechStarted(long audioStartMs) {
+    }
+
+    default void speechStopped(long audioEndMs) {
+    }
+
+    default void segmentClosed(ClosedSegment segment) {
+    }
+
+    void transcribed(SegmentResult result);
+
+    void failed(ClosedSegment segment, String reason);
+
+    /** Audio the session could not take (overload, bad input found late); the client must be told. */
+    default void rejected(String reason) {
+    }
+}

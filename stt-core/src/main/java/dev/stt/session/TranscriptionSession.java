@@ -1,0 +1,286 @@
+package dev.stt.session;
+
+import dev.stt.audio.AudioFormatException;
+import dev.stt.audio.Pcm16;
+import dev.stt.audio.Resampler;
+import dev.stt.engine.SttEngine;
+import dev.stt.engine.Transcript;
+import dev.stt.segment.SegmenterEvent;
+import dev.stt.segment.SpeechSegment;
+import dev.stt.segment.SpeechSegmenter;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's stream: audio in at any rate → 16 kHz → speech segmenter → engine → results, in order.
+ * Every door (the original protocol, OpenAI Realtime) is a thin adapter over this class.
+ *
+ * <p>Calls may come from any thread. Audio work runs one task at a time per session on the shared audio
+ * pool; transcription runs one segment at a time per session on the shared inference workers, which
+ * keeps results in order while different sessions proceed in parallel.
+ */
+public final class TranscriptionSession implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TranscriptionSession.class);
+    public static final int RATE = SttEngine.SAMPLE_RATE;
+    public static final int MIN_RATE = 8_000;
+    public static final int MAX_RATE = 48_000;
+
+    private final Pipeline pipeline;
+    private final SessionConfig config;
+    private final SessionListener listener;
+    private final SerialExecutor audio;
+    private final SpeechSegmenter segmenter;
+    private final AtomicLong bufferedSamples = new AtomicLong();
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final long maxBuffered;
+
+    // audio thread only
+    private int rate = RATE;
+    private Resampler resampler;
+    private float[] manual = new float[0];
+    private int manualLength;
+    private long manualStart;
+    private long position;
+    private long nextId = 1;
+
+    // guarded by queue
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private boolean inFlight;
+    private volatile boolean closed;
+
+    private record Pending(ClosedSegment segment, String refusal) {
+    }
+
+    TranscriptionSession(Pipeline pipeline, SessionConfig config, SessionListener listener) {
+        this.pipeline = pipeline;
+        this.config = config;
+        this.listener = listener;
+        this.audio = new SerialExecutor(pipeline.audioPool());
+        this.segmenter = config.vad() == null ? null : pipeline.vad().open(RATE, config.vad());
+        this.maxBuffered = (long) (config.maxBufferedSeconds() * RATE);
+    }
+
+    public SessionConfig config() {
+        return config;
+    }
+
+    /** Checks a rate before any audio is taken, so a bad message is refused whole. */
+    public static void checkRate(int sampleRate) throws AudioFormatException {
+        if (sampleRate < MIN_RATE || sampleRate > MAX_RATE) {
+            throw new AudioFormatException("sample_rate must be between " + MIN_RATE + " and " + MAX_RATE + " Hz, got " + sampleRate);
+        }
+    }
+
+    /** PCM16 LE mono at {@code sampleRate}. @return false when refused for overload (the listener was told why) */
+    public boolean appendPcm16(byte[] pcm, int sampleRate) throws AudioFormatException {
+        checkRate(sampleRate);
+        return append(Pcm16.decode(pcm), sampleRate);
+    }
+
+    /** @return false when refused for overload (the listener was told why) */
+    public boolean append(float[] samples, int sampleRate) throws AudioFormatException {
+        checkRate(sampleRate);
+        if (closed) {
+            throw new IllegalStateException("session is closed");
+        }
+        long at16k = (long) samples.length * RATE / sampleRate;
+        if (bufferedSamples.get() + at16k > maxBuffered) {
+            listener.rejected(String.format("audio arrives faster than it can be processed: %.1f s already waiting (limit %.0f s); "
+                    + "this append of %d samples was not taken", bufferedSamples.get() / (double) RATE, config.maxBufferedSeconds(), samples.length));
+            return false;
+        }
+        bufferedSamples.addAndGet(at16k);
+        submitAudio(() -> {
+            try {
+                take(samples, sampleRate);
+            } finally {
+                bufferedSamples.addAndGet(-at16k);
+            }
+        });
+        return true;
+    }
+
+    /** Closes the open utterance now (end of input): it is transcribed like any other. */
+    public void commit() {
+        submitAudio(() -> {
+            drainResampler();
+            if (segmenter != null) {
+                handle(segmenter.flush());
+            } else if (manualLength > 0) {
+                SpeechSegment s = new SpeechSegment(Arrays.copyOf(manual, manualLength), RATE, manualStart);
+                manualLength = 0;
+                manualStart = position;
+                listener.speechStopped(s.endMs());
+                enqueue(s);
+            }
+        });
+    }
+
+    /** Drops the open utterance and audio not yet cut. */
+    public void clear() {
+        submitAudio(() -> {
+            if (segmenter != null) {
+                segmenter.clear();
+            }
+            manualLength = 0;
+            manualStart = position;
+        });
+    }
+
+    /** Milliseconds of audio buffered in manual (no VAD) mode, for the 100 ms commit rule. */
+    public long uncommittedMs() {
+        return manualLength * 1000L / RATE;
+    }
+
+    /** Tasks and segments not yet finished: 0 when the session is idle. */
+    public int outstanding() {
+        return outstanding.get();
+    }
+
+    private void submitAudio(Runnable task) {
+        outstanding.incrementAndGet();
+        audio.execute(() -> {
+            try {
+                if (!closed) {
+                    task.run();
+                }
+            } catch (RuntimeException e) {
+                log.warn("audio processing failed", e);
+                listener.rejected("audio processing failed: " + e.getMessage());
+            } finally {
+                outstanding.decrementAndGet();
+            }
+        });
+    }
+
+    private void take(float[] samples, int sampleRate) {
+        if (sampleRate != rate) {
+            drainResampler();
+            rate = sampleRate;
+            resampler = rate == RATE ? null : new Resampler(rate, RATE);
+        }
+        feed(resampler == null ? samples : resampler.process(samples));
+    }
+
+    /** A rate change or a commit ends the resampler's stream: its tail still belongs to the audio. */
+    private void drainResampler() {
+        if (resampler != null) {
+            feed(resampler.flush());
+            resampler = new Resampler(rate, RATE);
+        }
+    }
+
+    private void feed(float[] x) {
+        position += x.length;
+        if (segmenter != null) {
+            handle(segmenter.accept(x));
+        } else {
+            if (manualLength + x.length > manual.length) {
+                manual = Arrays.copyOf(manual, Math.max(manual.length * 2, manualLength + x.length));
+            }
+            System.arraycopy(x, 0, manual, manualLength, x.length);
+            manualLength += x.length;
+        }
+    }
+
+    private void handle(List<SegmenterEvent> events) {
+        for (SegmenterEvent e : events) {
+            switch (e) {
+                case SegmenterEvent.SpeechStarted s -> listener.speechStarted(s.audioStartMs());
+                case SegmenterEvent.SpeechStopped s -> listener.speechStopped(s.audioEndMs());
+                case SegmenterEvent.SegmentClosed c -> enqueue(c.segment());
+            }
+        }
+    }
+
+    private void enqueue(SpeechSegment s) {
+        ClosedSegment segment = new ClosedSegment(nextId++, s.startMs(), s.endMs(), s.samples());
+        listener.segmentClosed(segment);
+        outstanding.incrementAndGet();
+        synchronized (queue) {
+            if (queue.size() >= config.maxPendingSegments()) {
+                // answered in its turn, so results stay in order; its audio is not kept
+                queue.add(new Pending(new ClosedSegment(segment.id(), segment.startMs(), segment.endMs(), new float[0]),
+                        "server busy: " + queue.size() + " segments of this session are already waiting for transcription"));
+            } else {
+                queue.add(new Pending(segment, null));
+            }
+        }
+        pump();
+    }
+
+    private void pump() {
+        while (true) {
+            Pending next;
+            synchronized (queue) {
+                if (inFlight || queue.isEmpty()) {
+                    return;
+                }
+                next = queue.poll();
+                inFlight = true;
+            }
+            String refusal = next.refusal() != null ? next.refusal() : closed ? "session closed" : null;
+            if (refusal == null) {
+                try {
+                    pipeline.inference().submit(() -> transcribe(next.segment()));
+                    return;
+                } catch (RejectedExecutionException e) {
+                    refusal = "server busy: the inference queue is full";
+                }
+            }
+            finish(next.segment(), null, refusal);
+        }
+    }
+
+    private void transcribe(ClosedSegment segment) {
+        Transcript t = null;
+        String failure = null;
+        try {
+            t = pipeline.engine().transcribe(segment.samples(), config.transcribe()).shiftedBy(segment.startMs() / 1000.0);
+        } catch (RuntimeException e) {
+            log.warn("segment {} failed", segment.id(), e);
+            failure = "transcription failed: " + e.getMessage();
+        }
+        finish(segment, t, failure);
+        pump();
+    }
+
+    private void finish(ClosedSegment segment, Transcript t, String failure) {
+        try {
+            if (failure != null) {
+                listener.failed(segment, failure);
+            } else {
+                listener.transcribed(new SegmentResult(segment, t));
+            }
+        } catch (RuntimeException e) {
+            log.warn("session listener failed", e);
+        } finally {
+            synchronized (queue) {
+                inFlight = false;
+            }
+            outstanding.decrementAndGet();
+        }
+    }
+
+    /** Stops taking audio; segments already closed are still answered (as failed, unless already running). */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        audio.execute(() -> {
+            if (segmenter != null) {
+                segmenter.close();
+            }
+        });
+        pump();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.stt.protocol.original;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stt.protocol.Json;
+import dev.stt.protocol.ProtocolException;
+import java.util.Base64;
+
+/**
+ * The protocol of the service this project replaces: JSON text frames over a WebSocket at {@code /}.
+ * Field names and the not-initialized message are kept byte for byte; everything added is optional.
+ */
+public final class OriginalProtocol {
+
+    /** Sent for every append while the models load or after they failed to load; clients match on it. */
+    public static final String MODELS_NOT_INITIALIZED = "Server models not initialized.";
+    public static final int DEFAULT_SAMPLE_RATE = 16_000;
+    public static final int MIN_SAMPLE_RATE = 8_000;
+    public static final int MAX_SAMPLE_RATE = 48_000;
+
+    private OriginalProtocol() {
+    }
+
+    public static ClientMessage parse(String text) throws ProtocolException {
+        ObjectNode event = Json.parseEvent(text);
+        String type = event.get("type").textValue();
+        return switch (type) {
+            case "input_audio_buffer.append" -> append(event);
+            case "input_audio_buffer.commit" -> new ClientMessage.Commit();
+            case "input_audio_buffer.clear" -> new ClientMessage.Clear();
+            case "session.update" -> {
+                JsonNode echo = event.get("echo_audio");
+                if (echo != null && !echo.isBoolean()) {
+                    throw new ProtocolException("invalid_value", "'echo_audio' must be true or false");
+                }
+                yield new ClientMessage.SessionUpdate(echo == null ? null : echo.booleanValue());
+            }
+            default -> throw new ProtocolException("unknown_event", "unknown event type '" + abbreviate(type)
+                    + "' (expected input_audio_buffer.append, input_audio_buffer.commit, input_audio_buffer.clear or session.update)");
+        };
+    }
+
+    private static ClientMessage.Append append(ObjectNode event) throws ProtocolException {
+        int rate = sampleRate(event.get("sample_rate"));
+        byte[] pcm = Json.base64(event, "audio");
+        if ((pcm.length & 1) != 0) {
+            throw new ProtocolException("invalid_audio", "'audio' must be PCM16: an even number of bytes, got " + pcm.length);
+        }
+        return new ClientMessage.Append(pcm, rate);
+    }
+
+    /** Also used for binary frames, which carry PCM16 at the session's last rate. */
+    public static int sampleRate(JsonNode v) throws ProtocolException {
+        if (v == null || v.isNull()) {
+            return DEFAULT_SAMPLE_RATE;
+        }
+        if (!v.isIntegralNumber() && !(v.isNumber() && v.asDouble() == Math.rint(v.asDouble()))) {
+            throw new ProtocolException("invalid_sample_rate", "'sample_rate' must be an integer number of Hz, got " + abbreviate(v.toString()));
+        }
+        double hz = v.asDouble();
+        if (hz < MIN_SAMPLE_RATE || hz > MAX_SAMPLE_RATE) {
+            throw new ProtocolException("invalid_sample_rate", "'sample_rate' must be between " + MIN_SAMPLE_RATE + " and "
+                    + MAX_SAMPLE_RATE + " Hz, got " + abbreviate(v.toString()));
+        }
+        return (int) hz;
+    }
+
+    /**
+     * One closed segment's result. {@code audio} is the segment as the VAD cut it, PCM16 at 16 kHz (null
+     * when the client turned the echo off); the extra fields never replace the original three.
+     */
+    public static String transcriptDone(String transcript, byte[] audio, long segmentId, long startMs, long endMs) {
+        ObjectNode o = Json.object();
+        o.put("type", "response.audio_transcript.done");
+        o.put("transcript", transcript);
+        if (audio != null) {
+            o.put("audio", Base64.getEncoder().encodeToString(audio));
+        }
+        o.put("sample_rate", DEFAULT_SAMPLE_RATE);
+        o.put("segment_id", segmentId);
+        o.put("start_ms", startMs);
+        o.put("end_ms", endMs);
+        return Json.write(o);
+    }
+
+    public static String error(String message) {
+        ObjectNode o = Json.object();
+        o.put("type", "error");
+        o.put("message", message);
+        return Json.write(o);
+    }
+
+    /** An error about one segment, so clients that count segments can match it. */
+    public static String segmentError(String message, long segmentId) {
+        ObjectNode o = Json.object();
+        o.put("type", "error");
+        o.put("message", message);
+        o.put("segment_id", segmentId);
+        return Json.write(o);
+    }
+
+    /** Client text quoted back is cut short: an error must not echo megabytes. */
+    static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+    }
+}

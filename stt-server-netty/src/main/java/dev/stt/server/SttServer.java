@@ -1,0 +1,284 @@
+package dev.stt.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stt.engine.EngineConfig;
+import dev.stt.engine.SttEngine;
+import dev.stt.engine.SttEngines;
+import dev.stt.model.ModelStore;
+import dev.stt.protocol.Json;
+import dev.stt.session.InferenceExecutor;
+import dev.stt.session.Pipeline;
+import dev.stt.session.SessionConfig;
+import dev.stt.session.TranscriptionSession;
+import dev.stt.vad.SileroVad;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server: one Netty HTTP listener carrying the WebSocket doors and the HTTP routes. It listens at
+ * once and loads the models in the background; until they are ready every door answers "not initialized".
+ */
+public final class SttServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SttServer.class);
+
+    private final ServerConfig config;
+    private final ModelLoader loader;
+    private final ModelState models = new ModelState();
+    private final Map<String, WebSocketDoor> doors = new HashMap<>();
+    private final Map<String, HttpRoute> routes = new HashMap<>();
+    private final List<Consumer<ChannelPipeline>> connectionSetup = new CopyOnWriteArrayList<>();
+    private final AtomicInteger admitted = new AtomicInteger();
+    private final Set<TranscriptionSession> sessions = ConcurrentHashMap.newKeySet();
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final ExecutorService audioPool;
+    private final InferenceExecutor inference;
+    private final ServerMetrics metrics;
+    private volatile SessionConfig sessionConfig;
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel listener;
+    private volatile boolean closed;
+
+    public SttServer(ServerConfig config, ModelLoader loader) {
+        this.config = config;
+        this.loader = loader;
+        this.sessionConfig = SessionConfig.DEFAULTS.withVad(config.vad());
+        AtomicInteger n = new AtomicInteger();
+        this.audioPool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+            Thread t = new Thread(r, "stt-audio-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.inference = new InferenceExecutor("stt-inference", config.inferenceWorkers(), config.inferenceQueue());
+        this.metrics = new ServerMetrics(inference::queued);
+        WebSocketDoor original = (server, upgrade) -> new OriginalProtocolHandler(server);
+        doors.put("/", original);
+        doors.put("/ws", original);
+        routes.put("/health", (s, ctx, req) -> HttpResponses.json(ctx, req, HttpResponseStatus.OK, "{\"status\":\"ok\"}"));
+        routes.put("/ready", SttServer::ready);
+        routes.put("/metrics", (s, ctx, req) -> HttpResponses.send(ctx, req, HttpResponseStatus.OK,
+                "text/plain; version=0.0.4; charset=utf-8", s.metrics.scrape()));
+    }
+
+    /** The models a real server runs: Silero VAD and the configured engine, from the model store. */
+    public static ModelLoader defaultLoader(ServerConfig config) {
+        return () -> {
+            ModelStore store = ModelStore.fromEnvironment();
+            SileroVad vad = SileroVad.open(store);
+            try {
+                SttEngine engine = SttEngines.open(EngineConfig.builder(config.model()).device(config.device())
+                        .intraThreads(config.intraThreads()).store(store).build());
+                return new ModelLoader.Models(vad, engine);
+            } catch (Exception e) {
+                vad.close();
+                throw e;
+            }
+        };
+    }
+
+    private static void ready(SttServer s, io.netty.channel.ChannelHandlerContext ctx, io.netty.handler.codec.http.FullHttpRequest req) {
+        ObjectNode o = Json.object();
+        HttpResponseStatus status;
+        if (s.models.ready() && !s.closed) {
+            o.put("status", "ready");
+            o.put("model", s.config.model());
+            status = HttpResponseStatus.OK;
+        } else if (s.closed) {
+            o.put("status", "shutting_down");
+            status = HttpResponseStatus.SERVICE_UNAVAILABLE;
+        } else if (s.models.failure() != null) {
+            o.put("status", "failed");
+            o.put("reason", s.models.failure());
+            status = HttpResponseStatus.SERVICE_UNAVAILABLE;
+        } else {
+            o.put("status", "loading");
+            o.put("model", s.config.model());
+            status = HttpResponseStatus.SERVICE_UNAVAILABLE;
+        }
+        o.put("sessions", s.admitted.get());
+        o.put("inference_queue", s.inference.queued());
+        HttpResponses.json(ctx, req, status, Json.write(o));
+    }
+
+    /** Adds a WebSocket protocol at {@code path}; call before {@link #start()}. */
+    public SttServer door(String path, WebSocketDoor door) {
+        doors.put(path, door);
+        return this;
+    }
+
+    /** Adds an HTTP route at {@code path}; call before {@link #start()}. */
+    public SttServer route(String path, HttpRoute route) {
+        routes.put(path, route);
+        return this;
+    }
+
+    /**
+     * Adjusts every new connection's pipeline after the standard handlers are in place (TLS in front,
+     * authentication before the router); call before {@link #start()}.
+     */
+    public SttServer onConnection(Consumer<ChannelPipeline> setup) {
+        connectionSetup.add(setup);
+        return this;
+    }
+
+    List<Consumer<ChannelPipeline>> connectionSetup() {
+        return connectionSetup;
+    }
+
+    public SttServer start() throws InterruptedException {
+        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new SttServerInitializer(this));
+        listener = b.bind(config.host(), config.port()).sync().channel();
+        log.info("listening on {}:{}; loading model {}", config.host(), port(), config.model());
+        models.loadInBackground(loader, m -> new Pipeline(m.vad(), m.engine(), audioPool, inference));
+        return this;
+    }
+
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public ModelState models() {
+        return models;
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    public InferenceExecutor inference() {
+        return inference;
+    }
+
+    public SessionConfig sessionConfig() {
+        return sessionConfig;
+    }
+
+    public void sessionConfig(SessionConfig c) {
+        this.sessionConfig = c;
+    }
+
+    /** Every open connection, so shutdown can close them all. */
+    void track(Channel ch) {
+        channels.add(ch);
+    }
+
+    boolean tls() {
+        return false;
+    }
+
+    Map<String, WebSocketDoor> doors() {
+        return doors;
+    }
+
+    Map<String, HttpRoute> routes() {
+        return routes;
+    }
+
+    /** Takes a session slot; false when the server is full or shutting down. */
+    boolean admitSession() {
+        if (closed) {
+            return false;
+        }
+        if (admitted.incrementAndGet() > config.maxSessions()) {
+            admitted.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void releaseSession() {
+        admitted.decrementAndGet();
+    }
+
+    public void sessionOpened(TranscriptionSession s) {
+        sessions.add(s);
+    }
+
+    public void sessionClosed(TranscriptionSession s) {
+        sessions.remove(s);
+    }
+
+    /** True when no session has audio or segments still in work. */
+    public boolean idle() {
+        return sessions.stream().allMatch(s -> s.outstanding() == 0);
+    }
+
+    /** Sessions with a transcription session open now (for tests and drain). */
+    public int openSessions() {
+        return sessions.size();
+    }
+
+    /**
+     * Graceful stop: refuse new connections, let open segments finish for up to the drain deadline,
+     * then close every connection and release the models.
+     */
+    public void shutdown() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        log.info("shutting down: draining {} sessions for up to {} s", sessions.size(), config.drainSeconds());
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.drainSeconds());
+        for (TranscriptionSession s : sessions) {
+            s.commit();
+        }
+        while (System.nanoTime() < deadline && sessions.stream().anyMatch(s -> s.outstanding() > 0)) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (workers != null) {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        inference.close();
+        audioPool.shutdownNow();
+        models.loaded().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        models.close();
+        log.info("stopped");
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.stt.server;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/** One handler per concern; the router swaps in a WebSocket door after the upgrade. */
+final class SttServerInitializer extends ChannelInitializer<SocketChannel> {
+
+    /** Request line and headers; a URL or header past this is refused, not buffered. */
+    static final int MAX_INITIAL_LINE = 8 * 1024;
+    static final int MAX_HEADER_SIZE = 16 * 1024;
+
+    private final SttServer server;
+
+    SttServerInitializer(SttServer server) {
+        this.server = server;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        server.track(ch);
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 64 * 1024));
+        p.addLast("aggregate", new HttpObjectAggregator(server.config().maxMessageBytes()));
+        p.addLast("idle", new IdleStateHandler(0, 0, server.config().idleTimeoutSeconds(), TimeUnit.SECONDS));
+        p.addLast("router", new HttpRouter(server));
+        server.connectionSetup().forEach(setup -> setup.accept(p));
+    }
+}

@@ -1,0 +1,10 @@
+package dev.stt.server;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+
+/** A WebSocket protocol served at one path: makes the frame handler for each upgraded connection. */
+@FunctionalInterface
+public interface WebSocketDoor {
+    ChannelHandler open(SttServer server, FullHttpRequest upgrade);
+}
