@@ -184,8 +184,15 @@ public final class WhisperEngine implements SttEngine {
         Arrays.fill(maxTokens, prompt.forced().length + maxNew);
         double[] noSpeech = new double[batch];
         WhisperSpecialTokens s = tokenizer.specialTokens();
-        DecodeRequest.FirstStepListener atStartOfTranscript = (row, logits) ->
-                noSpeech[row] = s.noSpeech() < logits.length ? Math.exp(logits[s.noSpeech()] - TimestampRules.logSumExp(logits, 0, logits.length)) : Double.NaN;
+        double[] languageLogProb = new double[batch];
+        boolean detect = prompt.forced().length > 0 && prompt.forced()[0] == WhisperPrompt.DETECT_LANGUAGE;
+        int[] languageIds = s.languages().values().stream().mapToInt(Integer::intValue).filter(id -> id < loop.vocabulary()).toArray();
+        DecodeRequest.FirstStepListener atStartOfTranscript = (row, logits) -> {
+            noSpeech[row] = s.noSpeech() < logits.length ? Math.exp(logits[s.noSpeech()] - TimestampRules.logSumExp(logits, 0, logits.length)) : Double.NaN;
+            if (detect && languageIds.length > 0) {
+                languageLogProb[row] = languageChoiceLogProb(logits, languageIds);
+            }
+        };
         DecodeRequest request = new DecodeRequest(prompt.prefix(), new long[] {s.endOfText()}, maxTokens,
                 new WhisperLogitsRules(prompt, s, config), atStartOfTranscript);
         try (LiveTensors scope = new LiveTensors()) {
@@ -196,7 +203,7 @@ public final class WhisperEngine implements SttEngine {
             List<DecodedSequence> decoded = loop.greedy(hidden, request);
             List<Transcript> out = new ArrayList<>(batch);
             for (int r = 0; r < batch; r++) {
-                out.add(toTranscript(decoded.get(r), prompt, noSpeech[r], chunks.get(r).samples().length / (double) SAMPLE_RATE));
+                out.add(toTranscript(decoded.get(r), prompt, noSpeech[r], languageLogProb[r], chunks.get(r).samples().length / (double) SAMPLE_RATE));
             }
             return out;
         } catch (OrtException e) {
@@ -204,15 +211,26 @@ public final class WhisperEngine implements SttEngine {
         }
     }
 
-    private Transcript toTranscript(DecodedSequence d, WhisperPrompt prompt, double noSpeechProb, double seconds) {
+    /** Log-probability of the detected language among the language tokens (what the loop added for that step). */
+    private static double languageChoiceLogProb(float[] logits, int[] languageIds) {
+        float[] langs = new float[languageIds.length];
+        float best = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < languageIds.length; i++) {
+            langs[i] = logits[languageIds[i]];
+            best = Math.max(best, langs[i]);
+        }
+        return best - TimestampRules.logSumExp(langs, 0, langs.length);
+    }
+
+    private Transcript toTranscript(DecodedSequence d, WhisperPrompt prompt, double noSpeechProb, double languageLogProb, double seconds) {
         WhisperSpecialTokens s = tokenizer.specialTokens();
         long[] tokens = d.tokens();
         int forced = Math.min(prompt.forced().length, tokens.length);
         String language = config.multilingual() && forced > 0 ? s.languageOf(tokens[0]) : "en";
         long[] sampled = Arrays.copyOfRange(tokens, forced, tokens.length);
-        // Forced tokens add nothing to the sum (only they were allowed); a detected language's choice does,
-        // so the mean is taken over the sampled tokens and end of text, as openai/whisper does.
-        double avgLogProb = d.sumLogProb() / (sampled.length + 1);
+        // Forced tokens add nothing to the sum (only they were allowed); a detected language's choice does and
+        // is taken out, so the mean covers the sampled tokens and end of text, as openai/whisper's does.
+        double avgLogProb = (d.sumLogProb() - languageLogProb) / (sampled.length + 1);
         WhisperSegments.Result parsed = WhisperSegments.parse(sampled, tokenizer, seconds);
         String reason = guards.reason(parsed.text(), noSpeechProb, avgLogProb);
         if (reason == null && !d.stopped() && parsed.text().isEmpty()) {

@@ -88,6 +88,10 @@ class WhisperEngineTest {
         Transcript t = engine.transcribe(jfk, PLAIN.withLanguage("fr"));
         assertEquals("fr", t.language());
         assertEquals("Hallo Welt noch mal", t.text());
+        // the same sampled tokens score the same whether the language was given or detected
+        Transcript detected = engine.transcribe(jfk, PLAIN);
+        assertEquals("de", detected.language());
+        assertEquals(detected.avgLogProb(), t.avgLogProb(), 1e-6);
         assertThrows(IllegalArgumentException.class, () -> engine.transcribe(jfk, PLAIN.withLanguage("klingon")));
     }
 
@@ -150,6 +154,22 @@ class WhisperEngineTest {
         assertEquals("Hallo Welt noch mal", together.get(3).text());
         assertEquals(40.0, together.get(3).end(), 1e-9);
         assertTrue(together.get(4).suppressed() != null, "empty audio is silence");
+    }
+
+    @Test
+    void concurrentCallersShareOneEngine() throws Exception {
+        Transcript speech = engine.transcribe(jfk, TIMED);
+        Transcript quiet = engine.transcribe(silence, TIMED);
+        try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3)) {
+            List<java.util.concurrent.Future<Transcript>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                float[] audio = i % 2 == 0 ? jfk : silence;
+                futures.add(pool.submit(() -> engine.transcribe(audio, TIMED)));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                assertEquals(i % 2 == 0 ? speech : quiet, futures.get(i).get());
+            }
+        }
     }
 
     @Test
