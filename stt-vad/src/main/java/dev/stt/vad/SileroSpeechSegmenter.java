@@ -127,13 +127,14 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
                     + " do not fit an array of " + samples.length + " samples");
         }
         List<SegmenterEvent> events = new ArrayList<>(0);
-        history.append(samples, offset, length);
-        position += length;
         int i = offset;
         int end = offset + length;
         while (i < end) {
             int take = Math.min(window - pending, end - i);
             System.arraycopy(samples, i, input, context + pending, take);
+            // window by window, so that a whole recording in one call is not copied whole
+            history.append(samples, i, take);
+            position += take;
             pending += take;
             i += take;
             if (pending == window) {
@@ -143,12 +144,12 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
                 pending = 0;
                 onWindow(p, windowStart, events);
                 windowStart += window;
+                if (!triggered) {
+                    // Keep exactly what a segment triggered by a later window could claim (its onset
+                    // look-back and prefix padding): a rule of the time line, not of the chunking.
+                    history.dropBefore(Math.max(lastSegmentEnd, windowStart - (long) ONSET_LOOKBACK * window - pad));
+                }
             }
-        }
-        if (!triggered) {
-            // Keep exactly what a segment triggered by a later window could claim (its onset look-back
-            // and prefix padding), whatever the chunking: the result must not depend on it.
-            history.dropBefore(Math.max(lastSegmentEnd, windowStart - (long) ONSET_LOOKBACK * window - pad));
         }
         return events;
     }
