@@ -22,14 +22,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Whisper on ONNX Runtime (Hugging Face Optimum export: encoder + merged decoder): log-mel of each 30 s
  * chunk, one encoder run per batch, greedy decoding with Whisper's prompt, timestamp and suppression
- * rules through the shared {@link MergedDecoderLoop}, then the hallucination guards. Segments longer
+ * rules through the shared {@link MergedDecoderLoop} (or beam search when a beam size above 1 is asked,
+ * each chunk with its beams as the batch), then the hallucination guards. Segments longer
  * than 30 s are cut into 30 s chunks decoded independently. Thread-safe: the sessions serve concurrent runs.
  */
 public final class WhisperEngine implements SttEngine {
@@ -43,12 +43,12 @@ public final class WhisperEngine implements SttEngine {
     private final OrtSession encoder;
     private final OrtSession decoder;
     private final MergedDecoderLoop loop;
+    private final WhisperBeamSearch beamSearch;
     private final WhisperTokenizer tokenizer;
     private final WhisperModelConfig config;
     private final LogMelSpectrogram logMel;
     private final WhisperGuards guards;
     private final Device device;
-    private final AtomicBoolean beamWarned = new AtomicBoolean();
 
     private WhisperEngine(String model, OrtSession encoder, OrtSession decoder, WhisperTokenizer tokenizer,
                           WhisperModelConfig config, int melBins, WhisperGuards guards, Device device) throws OrtException {
@@ -56,6 +56,7 @@ public final class WhisperEngine implements SttEngine {
         this.encoder = encoder;
         this.decoder = decoder;
         this.loop = new MergedDecoderLoop(decoder);
+        this.beamSearch = new WhisperBeamSearch(decoder);
         this.tokenizer = tokenizer;
         this.config = config;
         this.logMel = new LogMelSpectrogram(melBins);
@@ -137,9 +138,6 @@ public final class WhisperEngine implements SttEngine {
 
     @Override
     public List<Transcript> transcribeBatch(List<float[]> segments, TranscribeOptions options) {
-        if (options.beamSize() > 1 && beamWarned.compareAndSet(false, true)) {
-            log.info("beam search is not implemented for whisper; decoding greedily (beam size {} asked)", options.beamSize());
-        }
         WhisperPrompt prompt = WhisperPrompt.build(tokenizer, config.multilingual(), options.language(), options.translate(),
                 options.timestamps(), options.prompt(), config.maxTargetPositions());
         List<Chunk> chunks = new ArrayList<>();
@@ -157,7 +155,7 @@ public final class WhisperEngine implements SttEngine {
         }
         List<Transcript> chunkResults = new ArrayList<>(chunks.size());
         for (int from = 0; from < chunks.size(); from += MAX_BATCH) {
-            chunkResults.addAll(runBatch(chunks.subList(from, Math.min(chunks.size(), from + MAX_BATCH)), prompt));
+            chunkResults.addAll(runBatch(chunks.subList(from, Math.min(chunks.size(), from + MAX_BATCH)), prompt, options.beamSize()));
         }
         List<Transcript> out = new ArrayList<>(segments.size());
         for (int i = 0; i < segments.size(); i++) {
@@ -172,7 +170,7 @@ public final class WhisperEngine implements SttEngine {
         return out;
     }
 
-    private List<Transcript> runBatch(List<Chunk> chunks, WhisperPrompt prompt) {
+    private List<Transcript> runBatch(List<Chunk> chunks, WhisperPrompt prompt, int beamSize) {
         int batch = chunks.size();
         int melBins = logMel.melBins();
         float[] features = new float[batch * melBins * LogMelSpectrogram.FRAMES];
@@ -200,7 +198,20 @@ public final class WhisperEngine implements SttEngine {
             OrtSession.Result encoded = scope.run(encoder, Map.of("input_features", input));
             OnnxTensor hidden = (OnnxTensor) encoded.get("last_hidden_state")
                     .orElseThrow(() -> new IllegalStateException("the encoder has no last_hidden_state output"));
-            List<DecodedSequence> decoded = loop.greedy(hidden, request);
+            List<DecodedSequence> decoded;
+            if (beamSize <= 1) {
+                decoded = loop.greedy(hidden, request);
+            } else {
+                long[] shape = hidden.getInfo().getShape();
+                float[] all = new float[(int) (shape[0] * shape[1] * shape[2])];
+                hidden.getFloatBuffer().get(all);
+                int rowSize = (int) (shape[1] * shape[2]);
+                decoded = new ArrayList<>(batch);
+                for (int r = 0; r < batch; r++) {
+                    float[] row = Arrays.copyOfRange(all, r * rowSize, (r + 1) * rowSize);
+                    decoded.add(beamSearch.search(row, shape[1], shape[2], r, request, beamSize, prompt.forced().length));
+                }
+            }
             List<Transcript> out = new ArrayList<>(batch);
             for (int r = 0; r < batch; r++) {
                 out.add(toTranscript(decoded.get(r), prompt, noSpeech[r], languageLogProb[r], chunks.get(r).samples().length / (double) SAMPLE_RATE));

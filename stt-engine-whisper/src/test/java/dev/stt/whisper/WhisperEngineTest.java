@@ -157,6 +157,31 @@ class WhisperEngineTest {
     }
 
     @Test
+    void beamSearchFindsWhatGreedyMisses() {
+        TranscribeOptions translate = TIMED.withTranslate(true);
+        // greedy: the likeliest first timestamp, 0.50 s, leads into low-probability babble
+        Transcript greedy = engine.transcribe(jfk, translate);
+        assertTrue(greedy.text().isEmpty() || greedy.text().startsWith("the"), greedy.toString());
+        Transcript beam = engine.transcribe(jfk, translate.withBeamSize(5));
+        assertNull(beam.suppressed());
+        assertEquals("Hallo Welt noch mal", beam.text());
+        assertEquals(List.of(new TimedText("Hallo Welt", 0.0, 1.0), new TimedText("noch mal", 1.0, 2.0)), beam.segments());
+        assertTrue(beam.avgLogProb() > -0.5, "avg log-prob " + beam.avgLogProb());
+        // where greedy is already right, beam search agrees; batch rows match single calls
+        long liveBefore = LiveTensors.live();
+        List<Transcript> batch = engine.transcribeBatch(List.of(jfk, silence), TIMED.withBeamSize(5));
+        assertEquals(liveBefore, LiveTensors.live(), "tensors left open");
+        assertEquals(engine.transcribe(jfk, TIMED).text(), batch.get(0).text());
+        assertEquals(engine.transcribe(jfk, TIMED).segments(), batch.get(0).segments());
+        assertEquals("de", batch.get(0).language());
+        assertEquals(engine.transcribe(silence, TIMED.withBeamSize(5)), batch.get(1));
+        // (on silence the beams find a short, confident " mal<|2.00|>": mean log-prob above -1.0, so the
+        // no-speech guard rightly lets it through even though the no-speech probability is high)
+        assertEquals("en", batch.get(1).language());
+        assertTrue(batch.get(1).noSpeechProb() > 0.9, batch.get(1).toString());
+    }
+
+    @Test
     void concurrentCallersShareOneEngine() throws Exception {
         Transcript speech = engine.transcribe(jfk, TIMED);
         Transcript quiet = engine.transcribe(silence, TIMED);
