@@ -58,9 +58,28 @@ class MoonshineEngineTest {
         }
         for (float[] signal : List.of(silence, noise, tone)) {
             Transcript t = engine.transcribe(signal);
-            log.info("non-speech: text '{}', suppressed {}, avg log-prob {}", t.text(), t.suppressed(), t.avgLogProb());
+            log.info("non-speech: text '{}', suppressed {}, avg log-prob {}, no-speech {}", t.text(), t.suppressed(),
+                    t.avgLogProb(), t.noSpeechProb());
             assertEquals("", t.text(), "suppressed: " + t.suppressed());
+            assertTrue(t.suppressed() != null, "an empty transcript says why");
         }
+    }
+
+    @Test
+    void speechBehindASecondOfSilenceIsKept() {
+        // leading silence makes Moonshine favour ending at once (p up to 0.96): the no-speech guard must
+        // still keep these words, whose average log-probability stays high
+        WordErrorRate.Score total = new WordErrorRate.Score(0, 0);
+        for (int i = 0; i < clips.size(); i++) {
+            float[] s = audio.get(i);
+            float[] padded = new float[s.length + 3 * RATE];
+            System.arraycopy(s, 0, padded, RATE, s.length);
+            Transcript t = engine.transcribe(padded);
+            log.info("padded {}: no-speech {}, avg log-prob {}: {}", clips.get(i).name(), t.noSpeechProb(), t.avgLogProb(), t.text());
+            assertEquals(null, t.suppressed(), clips.get(i).name());
+            total = total.plus(WordErrorRate.score(clips.get(i).reference(), t.text()));
+        }
+        assertTrue(total.rate() <= 0.05, "aggregate WER behind silence " + total.rate());
     }
 
     @Test

@@ -186,7 +186,8 @@ public final class MergedDecoderLoop {
         return best;
     }
 
-    static double logSumExp(float[] x) {
+    /** log(sum(exp(x))), the softmax normaliser: {@code exp(x[i] - logSumExp(x))} is token i's probability. */
+    public static double logSumExp(float[] x) {
         float max = Float.NEGATIVE_INFINITY;
         for (float v : x) {
             max = Math.max(max, v);
