@@ -2,10 +2,12 @@ package dev.stt.server.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stt.audio.G711;
+import dev.stt.audio.Pcm16;
 import dev.stt.audio.Resampler;
 import dev.stt.audio.WavReader;
 import dev.stt.eval.SpeechCorpus;
 import dev.stt.eval.WordErrorRate;
+import dev.stt.onnx.LiveTensors;
 import dev.stt.server.ServerConfig;
 import dev.stt.server.SttServer;
 import org.junit.jupiter.api.AfterAll;
@@ -226,6 +228,40 @@ class OpenAiSdkEndToEndTest {
             assertEquals(done.get("transcript").asText(), deltas.toString());
             double wer = WordErrorRate.rate(libri.reference(), done.get("transcript").asText());
             assertTrue(wer < 0.25, "A-law WER " + wer + ": " + done.get("transcript").asText());
+        }
+    }
+
+    @Test
+    void realtimeClientsThatVanishMidSpeechLeaveNoSessionsOrTensorsBehind() throws Exception {
+        byte[] pcm24k = Pcm16.encode(Resampler.resample(WavReader.read(jfk.wav()).toMono16k(), 16_000, 24_000));
+        String ws = "ws://127.0.0.1:" + server.port() + "/v1/realtime?intent=transcription";
+        try (RealtimeTestClient warm = new RealtimeTestClient(ws, Map.of())) {
+            warm.send(append(Arrays.copyOf(pcm24k, 48_000 * 3)));
+            warm.send("{\"type\":\"input_audio_buffer.commit\"}");
+            warm.next("conversation.item.input_audio_transcription.completed");
+        }
+        awaitIdle();
+        long tensors = LiveTensors.live();
+        for (int i = 0; i < 4; i++) {
+            RealtimeTestClient c = new RealtimeTestClient(ws, Map.of());
+            for (int at = 0; at < pcm24k.length / 2; at += 4800) {
+                c.send(append(Arrays.copyOfRange(pcm24k, at, at + 4800)));
+            }
+            c.abort(); // no close handshake, speech still open, interim decodes possibly running
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && server.openSessions() > 0) {
+            Thread.sleep(20);
+        }
+        awaitIdle();
+        assertEquals(0, server.openSessions(), "sessions still open");
+        assertEquals(tensors, LiveTensors.live(), "ONNX values still alive");
+    }
+
+    private static void awaitIdle() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && (!server.idle() || server.inference().active() > 0 || server.inference().queued() > 0)) {
+            Thread.sleep(20);
         }
     }
 
