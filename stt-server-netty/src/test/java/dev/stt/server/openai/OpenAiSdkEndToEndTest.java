@@ -265,6 +265,40 @@ class OpenAiSdkEndToEndTest {
         }
     }
 
+    @Test
+    void oneAppendOfFortyFourSecondsIsTakenWholeAndTranscribed() throws Exception {
+        float[] clip = WavReader.read(jfk.wav()).toMono16k();
+        float[] four = new float[clip.length * 4];
+        for (int k = 0; k < 4; k++) {
+            System.arraycopy(clip, 0, four, k * clip.length, clip.length);
+        }
+        byte[] pcm24k = Pcm16.encode(Resampler.resample(four, 16_000, 24_000));
+        String ws = "ws://127.0.0.1:" + server.port() + "/v1/realtime?intent=transcription";
+        try (RealtimeTestClient c = new RealtimeTestClient(ws, Map.of())) {
+            c.send(append(pcm24k)); // 2.1 MB, beyond the session's 30 s of buffered audio if taken at once
+            c.send("{\"type\":\"input_audio_buffer.commit\"}");
+            int committed = 0;
+            List<String> texts = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+            while (System.nanoTime() < deadline) {
+                JsonNode e = c.next();
+                String type = e.get("type").asText();
+                assertFalse(type.equals("error") || type.endsWith("failed"), e.toString());
+                if (type.equals("input_audio_buffer.committed")) {
+                    committed++;
+                } else if (type.endsWith("transcription.completed")) {
+                    texts.add(e.get("transcript").asText());
+                    if (texts.size() == committed && String.join(" ", texts).length() > 300) {
+                        break;
+                    }
+                }
+            }
+            String text = String.join(" ", texts);
+            String reference = String.join(" ", java.util.Collections.nCopies(4, jfk.reference()));
+            assertTrue(WordErrorRate.rate(reference, text) < 0.15, text);
+        }
+    }
+
     private static String append(byte[] audio) {
         return "{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + Base64.getEncoder().encodeToString(audio) + "\"}";
     }
