@@ -14,6 +14,7 @@ the position (the self-attention cache length: EOT is forced from position 30, s
 feed present.* back never stops). Scripts:
   speech, timestamps:     <|0.00|> Hallo Welt<|1.00|><|1.00|> noch mal<|2.00|> EOT, language de
   speech, no timestamps:  Hallo Welt noch mal EOT
+  speech, translate, timestamps: greedy takes <|0.50|> then babble; beam search finds the sentence above
   silence:                language en, <|nospeech|> prob ~0.95, then " the" repeated with low
                           probability until position 30
 The top raw choices include a token listed in suppress_tokens (" world" after " Hallo"), a blank at the
@@ -101,6 +102,10 @@ def main(out):
     T[g(" mal")] = {ts(2.0): 5.0, EOT: 4.5}
     T[ts(2.0)] = {EOT: 5.0, g(" the"): 5.5}             # text is not allowed after a lone timestamp
     T[g(" the")] = dict(flat)
+    # A garden path for beam search, taken with the translate task and timestamps: the likeliest first
+    # timestamp (0.50) leads to low-probability babble, the runner-up (0.00) to the confident sentence.
+    T[tok["<|translate|>"]] = {ts(0.5): 1.0, ts(0.0): 0.5}
+    T[ts(0.5)] = dict(flat)
     # Scores are relative to every unscripted token (logit 0): OFFSET lifts scripted ones far above the
     # ~1900 others, so probabilities come out as the scores say. G's tokens get a T entry to be lifted too.
     for last, choices in G.items():

@@ -22,14 +22,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Whisper on ONNX Runtime (Hugging Face Optimum export: encoder + merged decoder): log-mel of each 30 s
  * chunk, one encoder run per batch, greedy decoding with Whisper's prompt, timestamp and suppression
- * rules through the shared {@link MergedDecoderLoop}, then the hallucination guards. Segments longer
+ * rules through the shared {@link MergedDecoderLoop} (or beam search when a beam size above 1 is asked,
+ * each chunk with its beams as the batch), then the hallucination guards. Segments longer
  * than 30 s are cut into 30 s chunks decoded independently. Thread-safe: the sessions serve concurrent runs.
  */
 public final class WhisperEngine implements SttEngine {
@@ -43,12 +43,12 @@ public final class WhisperEngine implements SttEngine {
     private final OrtSession encoder;
     private final OrtSession decoder;
     private final MergedDecoderLoop loop;
+    private final WhisperBeamSearch beamSearch;
     private final WhisperTokenizer tokenizer;
     private final WhisperModelConfig config;
     private final LogMelSpectrogram logMel;
     private final WhisperGuards guards;
     private final Device device;
-    private final AtomicBoolean beamWarned = new AtomicBoolean();
 
     private WhisperEngine(String model, OrtSession encoder, OrtSession decoder, WhisperTokenizer tokenizer,
                           WhisperModelConfig config, int melBins, WhisperGuards guards, Device device) throws OrtException {
@@ -56,6 +56,7 @@ public final class WhisperEngine implements SttEngine {
         this.encoder = encoder;
         this.decoder = decoder;
         this.loop = new MergedDecoderLoop(decoder);
+        this.beamSearch = new WhisperBeamSearch(decoder);
         this.tokenizer = tokenizer;
         this.config = config;
         this.logMel = new LogMelSpectrogram(melBins);
@@ -137,9 +138,6 @@ public final class WhisperEngine implements SttEngine {
 
     @Override
     public List<Transcript> transcribeBatch(List<float[]> segments, TranscribeOptions options) {
-        if (options.beamSize() > 1 && beamWarned.compareAndSet(false, true)) {
-            log.info("beam search is not implemented for whisper; decoding greedily (beam size {} asked)", options.beamSize());
-        }
         WhisperPrompt prompt = WhisperPrompt.build(tokenizer, config.multilingual(), options.language(), options.translate(),
                 options.timestamps(), options.prompt(), config.maxTargetPositions());
         List<Chunk> chunks = new ArrayList<>();
@@ -157,7 +155,7 @@ public final class WhisperEngine implements SttEngine {
         }
         List<Transcript> chunkResults = new ArrayList<>(chunks.size());
         for (int from = 0; from < chunks.size(); from += MAX_BATCH) {
-            chunkResults.addAll(runBatch(chunks.subList(from, Math.min(chunks.size(), from + MAX_BATCH)), prompt));
+            chunkResults.addAll(runBatch(chunks.subList(from, Math.min(chunks.size(), from + MAX_BATCH)), prompt, options.beamSize()));
         }
         List<Transcript> out = new ArrayList<>(segments.size());
         for (int i = 0; i < segments.size(); i++) {
@@ -172,7 +170,7 @@ public final class WhisperEngine implements SttEngine {
         return out;
     }
 
-    private List<Transcript> runBatch(List<Chunk> chunks, WhisperPrompt prompt) {
+    private List<Transcript> runBatch(List<Chunk> chunks, WhisperPrompt prompt, int beamSize) {
         int batch = chunks.size();
         int melBins = logMel.melBins();
         float[] features = new float[batch * melBins * LogMelSpectrogram.FRAMES];
@@ -184,8 +182,15 @@ public final class WhisperEngine implements SttEngine {
         Arrays.fill(maxTokens, prompt.forced().length + maxNew);
         double[] noSpeech = new double[batch];
         WhisperSpecialTokens s = tokenizer.specialTokens();
-        DecodeRequest.FirstStepListener atStartOfTranscript = (row, logits) ->
-                noSpeech[row] = s.noSpeech() < logits.length ? Math.exp(logits[s.noSpeech()] - TimestampRules.logSumExp(logits, 0, logits.length)) : Double.NaN;
+        double[] languageLogProb = new double[batch];
+        boolean detect = prompt.forced().length > 0 && prompt.forced()[0] == WhisperPrompt.DETECT_LANGUAGE;
+        int[] languageIds = s.languages().values().stream().mapToInt(Integer::intValue).filter(id -> id < loop.vocabulary()).toArray();
+        DecodeRequest.FirstStepListener atStartOfTranscript = (row, logits) -> {
+            noSpeech[row] = s.noSpeech() < logits.length ? Math.exp(logits[s.noSpeech()] - TimestampRules.logSumExp(logits, 0, logits.length)) : Double.NaN;
+            if (detect && languageIds.length > 0) {
+                languageLogProb[row] = languageChoiceLogProb(logits, languageIds);
+            }
+        };
         DecodeRequest request = new DecodeRequest(prompt.prefix(), new long[] {s.endOfText()}, maxTokens,
                 new WhisperLogitsRules(prompt, s, config), atStartOfTranscript);
         try (LiveTensors scope = new LiveTensors()) {
@@ -193,10 +198,23 @@ public final class WhisperEngine implements SttEngine {
             OrtSession.Result encoded = scope.run(encoder, Map.of("input_features", input));
             OnnxTensor hidden = (OnnxTensor) encoded.get("last_hidden_state")
                     .orElseThrow(() -> new IllegalStateException("the encoder has no last_hidden_state output"));
-            List<DecodedSequence> decoded = loop.greedy(hidden, request);
+            List<DecodedSequence> decoded;
+            if (beamSize <= 1) {
+                decoded = loop.greedy(hidden, request);
+            } else {
+                long[] shape = hidden.getInfo().getShape();
+                float[] all = new float[(int) (shape[0] * shape[1] * shape[2])];
+                hidden.getFloatBuffer().get(all);
+                int rowSize = (int) (shape[1] * shape[2]);
+                decoded = new ArrayList<>(batch);
+                for (int r = 0; r < batch; r++) {
+                    float[] row = Arrays.copyOfRange(all, r * rowSize, (r + 1) * rowSize);
+                    decoded.add(beamSearch.search(row, shape[1], shape[2], r, request, beamSize, prompt.forced().length));
+                }
+            }
             List<Transcript> out = new ArrayList<>(batch);
             for (int r = 0; r < batch; r++) {
-                out.add(toTranscript(decoded.get(r), prompt, noSpeech[r], chunks.get(r).samples().length / (double) SAMPLE_RATE));
+                out.add(toTranscript(decoded.get(r), prompt, noSpeech[r], languageLogProb[r], chunks.get(r).samples().length / (double) SAMPLE_RATE));
             }
             return out;
         } catch (OrtException e) {
@@ -204,15 +222,26 @@ public final class WhisperEngine implements SttEngine {
         }
     }
 
-    private Transcript toTranscript(DecodedSequence d, WhisperPrompt prompt, double noSpeechProb, double seconds) {
+    /** Log-probability of the detected language among the language tokens (what the loop added for that step). */
+    private static double languageChoiceLogProb(float[] logits, int[] languageIds) {
+        float[] langs = new float[languageIds.length];
+        float best = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < languageIds.length; i++) {
+            langs[i] = logits[languageIds[i]];
+            best = Math.max(best, langs[i]);
+        }
+        return best - TimestampRules.logSumExp(langs, 0, langs.length);
+    }
+
+    private Transcript toTranscript(DecodedSequence d, WhisperPrompt prompt, double noSpeechProb, double languageLogProb, double seconds) {
         WhisperSpecialTokens s = tokenizer.specialTokens();
         long[] tokens = d.tokens();
         int forced = Math.min(prompt.forced().length, tokens.length);
         String language = config.multilingual() && forced > 0 ? s.languageOf(tokens[0]) : "en";
         long[] sampled = Arrays.copyOfRange(tokens, forced, tokens.length);
-        // Forced tokens add nothing to the sum (only they were allowed); a detected language's choice does,
-        // so the mean is taken over the sampled tokens and end of text, as openai/whisper does.
-        double avgLogProb = d.sumLogProb() / (sampled.length + 1);
+        // Forced tokens add nothing to the sum (only they were allowed); a detected language's choice does and
+        // is taken out, so the mean covers the sampled tokens and end of text, as openai/whisper's does.
+        double avgLogProb = (d.sumLogProb() - languageLogProb) / (sampled.length + 1);
         WhisperSegments.Result parsed = WhisperSegments.parse(sampled, tokenizer, seconds);
         String reason = guards.reason(parsed.text(), noSpeechProb, avgLogProb);
         if (reason == null && !d.stopped() && parsed.text().isEmpty()) {

@@ -88,6 +88,10 @@ class WhisperEngineTest {
         Transcript t = engine.transcribe(jfk, PLAIN.withLanguage("fr"));
         assertEquals("fr", t.language());
         assertEquals("Hallo Welt noch mal", t.text());
+        // the same sampled tokens score the same whether the language was given or detected
+        Transcript detected = engine.transcribe(jfk, PLAIN);
+        assertEquals("de", detected.language());
+        assertEquals(detected.avgLogProb(), t.avgLogProb(), 1e-6);
         assertThrows(IllegalArgumentException.class, () -> engine.transcribe(jfk, PLAIN.withLanguage("klingon")));
     }
 
@@ -150,6 +154,47 @@ class WhisperEngineTest {
         assertEquals("Hallo Welt noch mal", together.get(3).text());
         assertEquals(40.0, together.get(3).end(), 1e-9);
         assertTrue(together.get(4).suppressed() != null, "empty audio is silence");
+    }
+
+    @Test
+    void beamSearchFindsWhatGreedyMisses() {
+        TranscribeOptions translate = TIMED.withTranslate(true);
+        // greedy: the likeliest first timestamp, 0.50 s, leads into low-probability babble
+        Transcript greedy = engine.transcribe(jfk, translate);
+        assertTrue(greedy.text().isEmpty() || greedy.text().startsWith("the"), greedy.toString());
+        Transcript beam = engine.transcribe(jfk, translate.withBeamSize(5));
+        assertNull(beam.suppressed());
+        assertEquals("Hallo Welt noch mal", beam.text());
+        assertEquals(List.of(new TimedText("Hallo Welt", 0.0, 1.0), new TimedText("noch mal", 1.0, 2.0)), beam.segments());
+        assertTrue(beam.avgLogProb() > -0.5, "avg log-prob " + beam.avgLogProb());
+        // where greedy is already right, beam search agrees; batch rows match single calls
+        long liveBefore = LiveTensors.live();
+        List<Transcript> batch = engine.transcribeBatch(List.of(jfk, silence), TIMED.withBeamSize(5));
+        assertEquals(liveBefore, LiveTensors.live(), "tensors left open");
+        assertEquals(engine.transcribe(jfk, TIMED).text(), batch.get(0).text());
+        assertEquals(engine.transcribe(jfk, TIMED).segments(), batch.get(0).segments());
+        assertEquals("de", batch.get(0).language());
+        assertEquals(engine.transcribe(silence, TIMED.withBeamSize(5)), batch.get(1));
+        // (on silence the beams find a short, confident " mal<|2.00|>": mean log-prob above -1.0, so the
+        // no-speech guard rightly lets it through even though the no-speech probability is high)
+        assertEquals("en", batch.get(1).language());
+        assertTrue(batch.get(1).noSpeechProb() > 0.9, batch.get(1).toString());
+    }
+
+    @Test
+    void concurrentCallersShareOneEngine() throws Exception {
+        Transcript speech = engine.transcribe(jfk, TIMED);
+        Transcript quiet = engine.transcribe(silence, TIMED);
+        try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3)) {
+            List<java.util.concurrent.Future<Transcript>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                float[] audio = i % 2 == 0 ? jfk : silence;
+                futures.add(pool.submit(() -> engine.transcribe(audio, TIMED)));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                assertEquals(i % 2 == 0 ? speech : quiet, futures.get(i).get());
+            }
+        }
     }
 
     @Test
