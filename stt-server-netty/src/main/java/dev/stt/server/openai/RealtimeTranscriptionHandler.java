@@ -29,10 +29,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -54,6 +56,11 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
     /** Interim decodes stop for segments longer than this (the final decode still happens); bounds the audio kept. */
     private static final int MAX_INTERIM_SECONDS = 20;
 
+    /** Audio goes to the shared session a second at a time, so one 15 MiB append never trips its buffered-audio limit. */
+    private static final int CHUNK_MS = 1000;
+    /** Session work (audio tasks, segments) in progress above which more audio waits and the socket is not read. */
+    private static final int MAX_OUTSTANDING = 8;
+
     private final OpenAiOptions options;
     private final RealtimeServerEvents events = new RealtimeServerEvents();
     private final boolean beta;
@@ -71,6 +78,10 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
     private long sessionOriginMs; // stream time at which the current shared session began (its time 0)
     private double streamMs;
     private double sinceInterimMs;
+
+    private final ArrayDeque<RealtimeClientEvent> backlog = new ArrayDeque<>();
+    private final ArrayDeque<float[]> pendingAudio = new ArrayDeque<>();
+    private boolean retryScheduled;
 
     // guarded by this
     private String openItem;         // speech started, not yet committed
@@ -112,19 +123,61 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
 
     @Override
     protected void onText(ChannelHandlerContext ctx, String text) {
-        RealtimeClientEvent event;
         try {
-            event = RealtimeClientEvents.parse(text);
-            switch (event) {
-                case RealtimeClientEvent.SessionUpdate u -> update(u);
-                case RealtimeClientEvent.AudioAppend a -> append(a);
-                case RealtimeClientEvent.AudioCommit c -> commit(c);
-                case RealtimeClientEvent.AudioClear c -> clear();
-            }
+            backlog.add(RealtimeClientEvents.parse(text));
         } catch (RealtimeProtocolException e) {
-            server.metrics().error(e.code());
-            send(ctx, events.error(e));
+            refused(e);
+            return;
         }
+        if (!retryScheduled) {
+            pump();
+        }
+    }
+
+    /**
+     * Handles client events in order, feeding their audio to the session as it keeps up. While the
+     * session is behind, the socket is not read (backpressure reaches the client through TCP) and later
+     * events wait, so a commit never overtakes the audio before it.
+     */
+    private void pump() {
+        while (true) {
+            while (!pendingAudio.isEmpty()) {
+                if (session == null || !ctx.channel().isActive()) {
+                    pendingAudio.clear();
+                    break;
+                }
+                if (session.outstanding() >= MAX_OUTSTANDING) {
+                    ctx.channel().config().setAutoRead(false);
+                    retryScheduled = true;
+                    ctx.executor().schedule(() -> {
+                        retryScheduled = false;
+                        pump();
+                    }, 10, TimeUnit.MILLISECONDS);
+                    return;
+                }
+                take(session, pendingAudio.poll());
+            }
+            RealtimeClientEvent next = backlog.poll();
+            if (next == null) {
+                break;
+            }
+            try {
+                switch (next) {
+                    case RealtimeClientEvent.SessionUpdate u -> update(u);
+                    case RealtimeClientEvent.AudioAppend a -> append(a);
+                    case RealtimeClientEvent.AudioCommit c -> commit(c);
+                    case RealtimeClientEvent.AudioClear c -> clear();
+                }
+            } catch (RealtimeProtocolException e) {
+                refused(e);
+            }
+        }
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    private void refused(RealtimeProtocolException e) {
+        server.metrics().error(e.code());
+        send(ctx, events.error(e));
     }
 
     @Override
@@ -153,8 +206,7 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
     }
 
     private void append(RealtimeClientEvent.AudioAppend a) {
-        TranscriptionSession s = session(a.eventId());
-        if (s == null) {
+        if (session(a.eventId()) == null) {
             return;
         }
         RealtimeAudioFormat format = config.format();
@@ -166,12 +218,23 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
             return;
         }
         float[] samples = format.decode(bytes, 0, bytes.length);
+        int chunk = format.sampleRate() * CHUNK_MS / 1000;
+        for (int at = 0; at < samples.length; at += chunk) {
+            pendingAudio.add(at == 0 && samples.length <= chunk ? samples
+                    : java.util.Arrays.copyOfRange(samples, at, Math.min(samples.length, at + chunk)));
+        }
+    }
+
+    /** One chunk into the shared session, and the bookkeeping for commits and interim text. */
+    private void take(TranscriptionSession s, float[] samples) {
+        RealtimeAudioFormat format = config.format();
         try {
             if (!s.append(samples, format.sampleRate())) {
                 return; // the listener already told the client why
             }
         } catch (AudioFormatException e) {
-            throw new RealtimeProtocolException("invalid_value", "audio", e.getMessage()).forClientEvent(a.eventId());
+            refused(new RealtimeProtocolException("invalid_value", "audio", e.getMessage()));
+            return;
         }
         double ms = samples.length * 1000.0 / format.sampleRate();
         server.metrics().audio(ms / 1000);
@@ -330,6 +393,8 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
 
     @Override
     protected void onClose() {
+        backlog.clear();
+        pendingAudio.clear();
         server.metrics().sessions().decrementAndGet();
         closeSession();
     }

@@ -2,10 +2,12 @@ package dev.stt.server.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stt.audio.G711;
+import dev.stt.audio.Pcm16;
 import dev.stt.audio.Resampler;
 import dev.stt.audio.WavReader;
 import dev.stt.eval.SpeechCorpus;
 import dev.stt.eval.WordErrorRate;
+import dev.stt.onnx.LiveTensors;
 import dev.stt.server.ServerConfig;
 import dev.stt.server.SttServer;
 import org.junit.jupiter.api.AfterAll;
@@ -226,6 +228,74 @@ class OpenAiSdkEndToEndTest {
             assertEquals(done.get("transcript").asText(), deltas.toString());
             double wer = WordErrorRate.rate(libri.reference(), done.get("transcript").asText());
             assertTrue(wer < 0.25, "A-law WER " + wer + ": " + done.get("transcript").asText());
+        }
+    }
+
+    @Test
+    void realtimeClientsThatVanishMidSpeechLeaveNoSessionsOrTensorsBehind() throws Exception {
+        byte[] pcm24k = Pcm16.encode(Resampler.resample(WavReader.read(jfk.wav()).toMono16k(), 16_000, 24_000));
+        String ws = "ws://127.0.0.1:" + server.port() + "/v1/realtime?intent=transcription";
+        try (RealtimeTestClient warm = new RealtimeTestClient(ws, Map.of())) {
+            warm.send(append(Arrays.copyOf(pcm24k, 48_000 * 3)));
+            warm.send("{\"type\":\"input_audio_buffer.commit\"}");
+            warm.next("conversation.item.input_audio_transcription.completed");
+        }
+        awaitIdle();
+        long tensors = LiveTensors.live();
+        for (int i = 0; i < 4; i++) {
+            RealtimeTestClient c = new RealtimeTestClient(ws, Map.of());
+            for (int at = 0; at < pcm24k.length / 2; at += 4800) {
+                c.send(append(Arrays.copyOfRange(pcm24k, at, at + 4800)));
+            }
+            c.abort(); // no close handshake, speech still open, interim decodes possibly running
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && server.openSessions() > 0) {
+            Thread.sleep(20);
+        }
+        awaitIdle();
+        assertEquals(0, server.openSessions(), "sessions still open");
+        assertEquals(tensors, LiveTensors.live(), "ONNX values still alive");
+    }
+
+    private static void awaitIdle() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && (!server.idle() || server.inference().active() > 0 || server.inference().queued() > 0)) {
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void oneAppendOfFortyFourSecondsIsTakenWholeAndTranscribed() throws Exception {
+        float[] clip = WavReader.read(jfk.wav()).toMono16k();
+        float[] four = new float[clip.length * 4];
+        for (int k = 0; k < 4; k++) {
+            System.arraycopy(clip, 0, four, k * clip.length, clip.length);
+        }
+        byte[] pcm24k = Pcm16.encode(Resampler.resample(four, 16_000, 24_000));
+        String ws = "ws://127.0.0.1:" + server.port() + "/v1/realtime?intent=transcription";
+        try (RealtimeTestClient c = new RealtimeTestClient(ws, Map.of())) {
+            c.send(append(pcm24k)); // 2.1 MB, beyond the session's 30 s of buffered audio if taken at once
+            c.send("{\"type\":\"input_audio_buffer.commit\"}");
+            int committed = 0;
+            List<String> texts = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+            while (System.nanoTime() < deadline) {
+                JsonNode e = c.next();
+                String type = e.get("type").asText();
+                assertFalse(type.equals("error") || type.endsWith("failed"), e.toString());
+                if (type.equals("input_audio_buffer.committed")) {
+                    committed++;
+                } else if (type.endsWith("transcription.completed")) {
+                    texts.add(e.get("transcript").asText());
+                    if (texts.size() == committed && String.join(" ", texts).length() > 300) {
+                        break;
+                    }
+                }
+            }
+            String text = String.join(" ", texts);
+            String reference = String.join(" ", java.util.Collections.nCopies(4, jfk.reference()));
+            assertTrue(WordErrorRate.rate(reference, text) < 0.15, text);
         }
     }
 

@@ -71,6 +71,11 @@ final class RealtimeTestClient implements AutoCloseable {
         }
     }
 
+    /** Drops the TCP connection without a close handshake, as a crashed client would. */
+    void abort() {
+        ws.abort();
+    }
+
     @Override
     public void close() {
         try {
