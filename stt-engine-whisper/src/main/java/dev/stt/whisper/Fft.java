@@ -68,8 +68,10 @@ final class Fft {
                 double accRe = 0;
                 double accIm = 0;
                 int e = k + s * m;
-                for (int q = 0; q < p; q++) {
-                    int idx = (int) (((long) q * e * twiddleStep) % n);
+                // twiddle exponent q·e·twiddleStep mod n, stepped without a division per term
+                int step = (int) (((long) e * twiddleStep) % n);
+                int idx = 0;
+                for (int q = 0; q < p; q++, idx = idx + step >= n ? idx + step - n : idx + step) {
                     double yr = outRe[outOffset + q * m + k];
                     double yi = outIm[outOffset + q * m + k];
                     accRe += yr * cos[idx] - yi * sin[idx];

@@ -24,7 +24,8 @@ import java.util.List;
  *   <li><b>Too short.</b> Speech that ends before lasting {@code minSpeechMs} produces no events at all.
  *       That is why {@link SegmenterEvent.SpeechStarted} is only sent once speech has lasted
  *       {@code minSpeechMs}: every started segment is later stopped and closed, at the price of
- *       announcing the start that much later. Its {@code audioStartMs} is still the padded start.</li>
+ *       announcing the start that much later. Its {@code audioStartMs} is still the padded start.
+ *       ({@code minSpeechMs} counts at most half of {@code maxSegmentSeconds}.)</li>
  *   <li><b>Padding.</b> A closed segment carries {@code prefixPaddingMs} of audio before the start and
  *       {@link #TRAILING_PAD_MS} (at most {@code silenceDurationMs}) after the end, because the
  *       recogniser needs the decay of the last word, like faster-whisper's {@code speech_pad_ms}. It
@@ -98,9 +99,10 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
         this.input = new float[context + window];
         this.pad = samples(options.prefixPaddingMs());
         this.trailingPad = samples(Math.min(TRAILING_PAD_MS, options.silenceDurationMs()));
-        this.minSpeech = samples(options.minSpeechMs());
         this.silence = samples(options.silenceDurationMs());
         this.maxSegment = (long) (options.maxSegmentSeconds() * sampleRate);
+        // speech that must be confirmed before it may be split could otherwise outgrow the limit
+        this.minSpeech = (int) Math.min((long) options.minSpeechMs() * sampleRate / 1000, maxSegment / 2);
         this.threshold = (float) options.threshold();
         this.release = (float) (options.threshold() - options.releaseOffset());
     }
@@ -127,13 +129,14 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
                     + " do not fit an array of " + samples.length + " samples");
         }
         List<SegmenterEvent> events = new ArrayList<>(0);
-        history.append(samples, offset, length);
-        position += length;
         int i = offset;
         int end = offset + length;
         while (i < end) {
             int take = Math.min(window - pending, end - i);
             System.arraycopy(samples, i, input, context + pending, take);
+            // window by window, so that a whole recording in one call is not copied whole
+            history.append(samples, i, take);
+            position += take;
             pending += take;
             i += take;
             if (pending == window) {
@@ -143,12 +146,12 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
                 pending = 0;
                 onWindow(p, windowStart, events);
                 windowStart += window;
+                if (!triggered) {
+                    // Keep exactly what a segment triggered by a later window could claim (its onset
+                    // look-back and prefix padding): a rule of the time line, not of the chunking.
+                    history.dropBefore(Math.max(lastSegmentEnd, windowStart - (long) ONSET_LOOKBACK * window - pad));
+                }
             }
-        }
-        if (!triggered) {
-            // Keep exactly what a segment triggered by a later window could claim (its onset look-back
-            // and prefix padding), whatever the chunking: the result must not depend on it.
-            history.dropBefore(Math.max(lastSegmentEnd, windowStart - (long) ONSET_LOOKBACK * window - pad));
         }
         return events;
     }

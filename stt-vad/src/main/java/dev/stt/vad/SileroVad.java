@@ -87,30 +87,35 @@ public final class SileroVad implements SpeechSegmenterFactory {
      * @param state the stream's recurrent state, [2, 1, 128], replaced in place
      */
     float probability(float[] input, float[] state, int sampleRate) {
-        // Tensors over per-thread direct buffers: ONNX Runtime reads them in place, so a window costs no
-        // native allocation and no garbage for the collector to free later.
+        // Tensors over per-thread direct buffers, outputs included (pinned): ONNX Runtime reads and
+        // writes them in place, so a window allocates no tensor memory, natively or on the heap.
         Scratch scratch = SCRATCH.get();
         FloatBuffer in = scratch.input(input.length);
         in.put(0, input);
         scratch.state.put(0, state);
         try (LiveTensors scope = new LiveTensors()) {
-            OrtSession.Result r = scope.run(session, Map.of(
+            Map<String, OnnxTensor> inputs = Map.of(
                     "input", scope.floats(in, 1, input.length),
                     "state", scope.floats(scratch.state, 2, 1, 128),
-                    "sr", sampleRate == 16_000 ? sr16k : sr8k));
-            FloatBuffer next = ((OnnxTensor) r.get("stateN").orElseThrow()).getFloatBuffer();
-            next.get(state, 0, STATE_SIZE);
-            return ((float[][]) r.get("output").orElseThrow().getValue())[0][0];
+                    "sr", sampleRate == 16_000 ? sr16k : sr8k);
+            Map<String, OnnxTensor> outputs = Map.of(
+                    "output", scope.floats(scratch.output, 1, 1),
+                    "stateN", scope.floats(scratch.nextState, 2, 1, 128));
+            scope.own(session.run(inputs, outputs));
         } catch (OrtException e) {
             throw new IllegalStateException("Silero VAD inference failed: " + e.getMessage(), e);
         }
+        scratch.nextState.get(0, state);
+        return scratch.output.get(0);
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** One thread's input buffers; sized for the 16 kHz window, views cut for 8 kHz. */
+    /** One thread's tensor memory; input sized for the 16 kHz window, a smaller one for 8 kHz. */
     private static final class Scratch {
         final FloatBuffer state = direct(STATE_SIZE);
+        final FloatBuffer nextState = direct(STATE_SIZE);
+        final FloatBuffer output = direct(1);
         final FloatBuffer wide = direct(64 + 512);
         final FloatBuffer narrow = direct(32 + 256);
 
