@@ -23,6 +23,12 @@ import java.util.Map;
 /**
  * Silero VAD v5: one ONNX session shared by every stream (ONNX Runtime runs are thread-safe), each
  * stream keeping its own recurrent state and context in a {@link SileroSpeechSegmenter}.
+ *
+ * <p>The session runs on the calling thread (one intra-op thread, sequential execution, all graph
+ * optimisations): streams scale over the caller's threads. Each run is one window of one stream; the
+ * model accepts a batch, and batching a few streams' windows would cost about half the CPU per window
+ * (measured: 115 µs for one window, 51 µs per window in batches of 4 or more), left for when many
+ * streams share one host.
  */
 public final class SileroVad implements SpeechSegmenterFactory {
 
