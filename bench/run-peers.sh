@@ -34,21 +34,11 @@ out="$root/stt-bench/target/peers"
 rm -rf "$out"
 mkdir -p "$out"
 
-if [[ -z "${JAVA_HOME:-}" || ! -x "$JAVA_HOME/bin/java" ]] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
-  for j in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
-    if [[ -x "$j/bin/java" ]] && "$j/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then export JAVA_HOME="$j"; break; fi
-  done
-fi
-java="$JAVA_HOME/bin/java"
-
 if [[ $build == 1 ]]; then
-  echo "building stt-bench and its classpath..." >&2
-  ./mvnw -B -q ${MVN_FLAGS:-} -pl stt-bench -am install -DskipTests
-  ./mvnw -B -q ${MVN_FLAGS:-} -pl stt-bench dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+  bench/java.sh --build-only
   (cd bench/peers/moonshine-js && npm ci --no-audit --no-fund --silent)
 fi
-cp="stt-bench/target/classes:$(cat stt-bench/target/classpath.txt)"
-jvm=("$java" -Dstt.shared.dir="$shared" --enable-native-access=ALL-UNNAMED -cp "$cp")
+jvm=(bench/java.sh --skip-build)
 
 run() { # name, command...
   local name="$1.$pass"

@@ -1,5 +1,5 @@
 // Runs one Realtime transcription session with the official SDK's OpenAIRealtimeWS and prints what came back.
-// usage: node realtime.mjs <baseURL e.g. http://127.0.0.1:8000/v1> <clip.wav> <pcm16|pcmu> [ga|beta] [server_vad|manual]
+// usage: node realtime.mjs <baseURL e.g. http://127.0.0.1:8000/v1> <clip.wav> <pcm16|pcmu> [ga|beta] [server_vad|manual] [fast|realtime]
 // Plain http:// base URLs use the SDK's transport hook: the SDK always builds a wss:// URL, and ws's
 // `createConnection` option hands it a plain TCP socket instead of a TLS one. https:// base URLs use TLS
 // as the SDK intends (set NODE_EXTRA_CA_CERTS for a self-signed certificate).
@@ -8,7 +8,7 @@ import OpenAI from 'openai';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import { readWav, resample, toPcm16, toMuLaw } from './audio.mjs';
 
-const [baseURL, wavPath, format = 'pcm16', dialect = 'ga', turn = 'server_vad'] = process.argv.slice(2);
+const [baseURL, wavPath, format = 'pcm16', dialect = 'ga', turn = 'server_vad', pace = 'fast'] = process.argv.slice(2);
 const apiKey = process.env.OPENAI_API_KEY ?? 'sk-local';
 const client = new OpenAI({ apiKey, baseURL });
 const plain = baseURL.startsWith('http://');
@@ -63,11 +63,13 @@ if (dialect === 'beta') {
   });
 }
 
-// 100 ms chunks, a little faster than real time
+// 100 ms chunks: at the pace of a microphone, or five times faster
 const chunk = 100 * bytesPerMs;
-for (let off = 0; off < bytes.length; off += chunk) {
+const started = Date.now();
+for (let off = 0, n = 1; off < bytes.length; off += chunk, n++) {
   rt.send({ type: 'input_audio_buffer.append', audio: bytes.subarray(off, off + chunk).toString('base64') });
-  await new Promise((r) => setTimeout(r, 20));
+  const due = pace === 'realtime' ? started + n * 100 : Date.now() + 20;
+  await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
 }
 rt.send({ type: 'input_audio_buffer.commit', event_id: 'client_commit_1' });
 
@@ -77,7 +79,11 @@ for (;;) {
   const committed = events.filter((e) => e.type === 'input_audio_buffer.committed').length;
   const finished = events.filter((e) => e.type.endsWith('input_audio_transcription.completed')
     || e.type.endsWith('input_audio_transcription.failed')).length;
-  if ((committed > 0 && finished === committed && Date.now() - lastEventAt > 1500) || Date.now() > deadline) break;
+  const quietMs = Date.now() - lastEventAt;
+  const allAnswered = committed > 0 && finished === committed;
+  // a session that only answers with errors (no models, refused input) has nothing more to say
+  const onlyErrors = committed === 0 && errors.length > 0;
+  if (((allAnswered || onlyErrors) && quietMs > 1500) || quietMs > 15_000 || Date.now() > deadline) break;
 }
 rt.close();
 

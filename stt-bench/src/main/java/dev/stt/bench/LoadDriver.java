@@ -68,8 +68,9 @@ public final class LoadDriver {
         }
         LoadStep.Settings settings = new LoadStep.Settings(
                 a.positiveInt("step-seconds", 30), a.positiveInt("grace-seconds", 15), a.positiveInt("chunk-ms", 100),
-                a.positiveInt("silence-ms", 1500), vadSilenceMs, serverPid);
+                a.positiveInt("silence-ms", 1500), vadSilenceMs, serverPid, idleProbe(server));
 
+        System.out.println("load average before: " + loadAverage() + " (other processes share these cores)");
         try {
             run(uri, clips, steps, settings, limitMs);
         } finally {
@@ -81,7 +82,7 @@ public final class LoadDriver {
 
     private static void run(URI uri, List<BenchClip> clips, List<Integer> steps, LoadStep.Settings settings, double limitMs)
             throws Exception {
-        List<StepReport> reports = LoadStep.runAll(uri, clips, steps, settings, report -> {
+        List<StepReport> reports = LoadStep.runAll(uri, clips, steps, settings, limitMs, report -> {
             System.out.println(report.row());
             if (report.firstError() != null) {
                 System.out.println("  first error: " + report.firstError());
@@ -89,6 +90,23 @@ public final class LoadDriver {
             System.out.flush();
         }, System.out);
         System.out.println(StepReport.summary(reports, limitMs));
+        System.out.println("load average at the end: " + loadAverage());
+    }
+
+    private static java.util.function.BooleanSupplier idleProbe(SttServer server) {
+        if (server == null) {
+            return null;
+        }
+        return () -> server.inference().queued() == 0 && server.inference().active() == 0;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /** Load goes to this machine only. */

@@ -24,7 +24,8 @@ import java.util.List;
  *   <li><b>Too short.</b> Speech that ends before lasting {@code minSpeechMs} produces no events at all.
  *       That is why {@link SegmenterEvent.SpeechStarted} is only sent once speech has lasted
  *       {@code minSpeechMs}: every started segment is later stopped and closed, at the price of
- *       announcing the start that much later. Its {@code audioStartMs} is still the padded start.</li>
+ *       announcing the start that much later. Its {@code audioStartMs} is still the padded start.
+ *       ({@code minSpeechMs} counts at most half of {@code maxSegmentSeconds}.)</li>
  *   <li><b>Padding.</b> A closed segment carries {@code prefixPaddingMs} of audio before the start and
  *       {@link #TRAILING_PAD_MS} (at most {@code silenceDurationMs}) after the end, because the
  *       recogniser needs the decay of the last word, like faster-whisper's {@code speech_pad_ms}. It
@@ -98,9 +99,10 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
         this.input = new float[context + window];
         this.pad = samples(options.prefixPaddingMs());
         this.trailingPad = samples(Math.min(TRAILING_PAD_MS, options.silenceDurationMs()));
-        this.minSpeech = samples(options.minSpeechMs());
         this.silence = samples(options.silenceDurationMs());
         this.maxSegment = (long) (options.maxSegmentSeconds() * sampleRate);
+        // speech that must be confirmed before it may be split could otherwise outgrow the limit
+        this.minSpeech = (int) Math.min((long) options.minSpeechMs() * sampleRate / 1000, maxSegment / 2);
         this.threshold = (float) options.threshold();
         this.release = (float) (options.threshold() - options.releaseOffset());
     }

@@ -190,7 +190,44 @@ class SpeechSegmenterTest {
         assertStreamingMatchesOffline(join(narrow, 8_000).signal(), 8_000, VadOptions.DEFAULTS);
     }
 
+    @Test
+    void streamsOnManyThreadsShareOneSessionAndGetTheirOwnResults() throws Exception {
+        float[] speechFirst = join(clips.subList(0, 4), 16_000).signal();
+        float[] speechLater = join(clips.subList(4, 8), 16_000).signal();
+        List<SpeechSegment> first = SpeechSegments.detect(vad, speechFirst, 16_000, VadOptions.DEFAULTS);
+        List<SpeechSegment> later = SpeechSegments.detect(vad, speechLater, 16_000, VadOptions.DEFAULTS);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            List<java.util.concurrent.Future<List<SpeechSegment>>> runs = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                float[] signal = t % 2 == 0 ? speechFirst : speechLater;
+                runs.add(pool.submit(() -> SpeechSegments.detect(vad, signal, 16_000, VadOptions.DEFAULTS)));
+            }
+            for (int t = 0; t < runs.size(); t++) {
+                List<SpeechSegment> expected = t % 2 == 0 ? first : later;
+                List<SpeechSegment> got = runs.get(t).get();
+                assertEquals(expected.size(), got.size(), "stream " + t + " segments");
+                for (int i = 0; i < got.size(); i++) {
+                    assertArrayEquals(expected.get(i).samples(), got.get(i).samples(), "stream " + t + " segment " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void streamingMatchesOfflineWhenSoftOnsetsReachFarBack() {
+        // a release threshold of 0.05 lets the onset search walk back over many weak windows
+        VadOptions wide = new VadOptions(0.9, 0.85, 300, 500, 250, 30);
+        float[] signal = join(clips, 16_000).signal();
+        assertStreamingMatchesOffline(signal, 16_000, wide);
+        assertStreamingMatchesOffline(signal, 16_000, wide, 512);
+    }
+
     private static void assertStreamingMatchesOffline(float[] signal, int rate, VadOptions options) {
+        assertStreamingMatchesOffline(signal, rate, options, 0);
+    }
+
+    /** @param chunk fixed chunk size, or 0 for random sizes from 1 to 4,000 (seed 42) */
+    private static void assertStreamingMatchesOffline(float[] signal, int rate, VadOptions options, int chunk) {
         List<SegmenterEvent> whole;
         try (SpeechSegmenter s = vad.open(rate, options)) {
             whole = new ArrayList<>(s.accept(signal));
@@ -200,7 +237,7 @@ class SpeechSegmenterTest {
         List<SegmenterEvent> chunked = new ArrayList<>();
         try (SpeechSegmenter s = vad.open(rate, options)) {
             for (int at = 0; at < signal.length; ) {
-                int n = Math.min(1 + random.nextInt(4_000), signal.length - at);
+                int n = Math.min(chunk > 0 ? chunk : 1 + random.nextInt(4_000), signal.length - at);
                 chunked.addAll(s.accept(signal, at, n));
                 at += n;
             }

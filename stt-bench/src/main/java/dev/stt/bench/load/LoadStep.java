@@ -25,14 +25,20 @@ public final class LoadStep {
      * @param silenceMs    silence after each clip (longer than the VAD's window)
      * @param vadSilenceMs the server's VAD silence window
      * @param serverPid    the server's pid for RSS, or null when it runs in this JVM
+     * @param serverIdle   whether the server has no transcription queued or running (in-process only), or null
      */
-    public record Settings(int stepSeconds, int graceSeconds, int chunkMs, int silenceMs, int vadSilenceMs, String serverPid) {
+    public record Settings(int stepSeconds, int graceSeconds, int chunkMs, int silenceMs, int vadSilenceMs, String serverPid,
+                           java.util.function.BooleanSupplier serverIdle) {
     }
+
+    /** A step this far over the limit, or with this share of failures, ends the run: larger ones only pile up. */
+    static final double SATURATED_FACTOR = 10;
+    static final double SATURATED_ERROR_SHARE = 0.5;
 
     private LoadStep() {
     }
 
-    public static List<StepReport> runAll(URI uri, List<BenchClip> clips, List<Integer> steps, Settings s,
+    public static List<StepReport> runAll(URI uri, List<BenchClip> clips, List<Integer> steps, Settings s, double limitMs,
                                           Consumer<StepReport> onStep, PrintStream out) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         ClipTape tape = ClipTape.of(clips, s.chunkMs(), s.silenceMs());
@@ -49,14 +55,36 @@ public final class LoadStep {
         });
         try {
             for (int n : steps) {
+                awaitIdle(s);
                 StepReport r = step(http, uri, tape, n, s, pace);
                 reports.add(r);
                 onStep.accept(r);
+                if (r.pMinusSilence(95) > SATURATED_FACTOR * limitMs || r.errors() > SATURATED_ERROR_SHARE * Math.max(1, r.latencyMs().length)) {
+                    out.println("saturated at " + n + " clients: larger steps skipped");
+                    break;
+                }
             }
+            awaitIdle(s);
         } finally {
             pace.shutdownNow();
         }
         return reports;
+    }
+
+    /**
+     * Lets the previous step's backlog finish, so each step starts on an idle server (and the server is
+     * not closed under a running inference). Bounded: two minutes at most; a server run elsewhere gets
+     * a fixed few seconds.
+     */
+    private static void awaitIdle(Settings s) throws InterruptedException {
+        if (s.serverIdle() == null) {
+            Thread.sleep(3000);
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && !s.serverIdle().getAsBoolean()) {
+            Thread.sleep(100);
+        }
     }
 
     static StepReport step(HttpClient http, URI uri, ClipTape tape, int n, Settings s, ScheduledExecutorService pace)

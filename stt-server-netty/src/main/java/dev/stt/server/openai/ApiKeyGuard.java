@@ -1,16 +1,11 @@
 package dev.stt.server.openai;
 
 import dev.stt.protocol.openai.OpenAiErrors;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
@@ -32,7 +27,7 @@ final class ApiKeyGuard extends ChannelInboundHandlerAdapter {
     private static final String SUBPROTOCOL_PREFIX = "openai-insecure-api-key.";
 
     private final byte[] key;
-    private boolean discarding;
+    private final RequestRefusal refusal = new RequestRefusal();
 
     ApiKeyGuard(String key) {
         this.key = key.getBytes(StandardCharsets.UTF_8);
@@ -40,17 +35,13 @@ final class ApiKeyGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest req) {
-            discarding = !allowed(req);
-            if (discarding) {
-                refuse(ctx);
-            }
-        }
-        if (discarding) {
-            if (msg instanceof LastHttpContent) {
-                discarding = false;
-            }
+        if (msg instanceof HttpRequest req && !refusal.active() && !allowed(req)) {
+            refusal.refuse(ctx, HttpResponseStatus.UNAUTHORIZED, OpenAiErrors.invalidApiKey(), msg instanceof LastHttpContent);
             ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (refusal.active()) {
+            refusal.discard(ctx, msg);
             return;
         }
         ctx.fireChannelRead(msg);
@@ -84,15 +75,5 @@ final class ApiKeyGuard extends ChannelInboundHandlerAdapter {
     /** Constant time in the key's content, so a timing probe learns nothing about it. */
     private boolean matches(String candidate) {
         return MessageDigest.isEqual(key, candidate.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void refuse(ChannelHandlerContext ctx) {
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED,
-                Unpooled.copiedBuffer(OpenAiErrors.invalidApiKey(), StandardCharsets.UTF_8));
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-        res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
-        // the rest of the body may still be on its way: closing is simpler than reading it all
-        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
     }
 }

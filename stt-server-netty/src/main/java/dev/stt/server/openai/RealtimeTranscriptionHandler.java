@@ -51,8 +51,8 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
     private static final Logger log = LoggerFactory.getLogger(RealtimeTranscriptionHandler.class);
     /** The Realtime API refuses to commit less audio than this. */
     static final int MIN_COMMIT_MS = 100;
-    /** Interim decodes stop for segments longer than this; the final decode still happens. */
-    private static final int MAX_INTERIM_SECONDS = 30;
+    /** Interim decodes stop for segments longer than this (the final decode still happens); bounds the audio kept. */
+    private static final int MAX_INTERIM_SECONDS = 20;
 
     private final OpenAiOptions options;
     private final RealtimeServerEvents events = new RealtimeServerEvents();
@@ -66,8 +66,9 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
     private byte oddByte = -1; // a PCM16 sample split across two appends
     private boolean hasOddByte;
     private double uncommittedMs;
-    private final RecentAudio recent;
-    private long rateOriginMs; // stream time at which the current format's audio began
+    private RecentAudio recent;
+    private long rateOriginMs;    // stream time at which the current format's audio began
+    private long sessionOriginMs; // stream time at which the current shared session began (its time 0)
     private double streamMs;
     private double sinceInterimMs;
 
@@ -75,7 +76,6 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
     private String openItem;         // speech started, not yet committed
     private long openItemStartMs;
     private String previousItem;
-    private final Map<Long, String> itemsBySegment = new HashMap<>();
     private final Map<String, InterimTranscript> interim = new HashMap<>();
     private final AtomicBoolean interimRunning = new AtomicBoolean();
 
@@ -87,7 +87,7 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
         List<String> model = new QueryStringDecoder(upgrade.uri()).parameters().get("model");
         this.config = TranscriptionSessionConfig.defaults(
                 model != null && !model.isEmpty() && !model.get(0).isBlank() ? model.get(0) : server.config().model());
-        this.recent = new RecentAudio((MAX_INTERIM_SECONDS + 1) * 24_000);
+        this.recent = recentAudioFor(config.format());
     }
 
     @Override
@@ -142,7 +142,7 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
         if (next.format() != config.format()) {
             hasOddByte = false;
             rateOriginMs = (long) streamMs;
-            recent.reset(0);
+            recent = recentAudioFor(next.format());
         }
         config = next;
         if (session != null && !sessionConfigFor(config).equals(sessionConfig)) {
@@ -177,7 +177,9 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
         server.metrics().audio(ms / 1000);
         uncommittedMs += ms;
         streamMs += ms;
-        recent.append(samples);
+        if (options.interimIntervalMs() > 0) {
+            recent.append(samples);
+        }
         sinceInterimMs += ms;
         if (options.interimIntervalMs() > 0 && sinceInterimMs >= options.interimIntervalMs()) {
             sinceInterimMs = 0;
@@ -249,7 +251,8 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
             return null;
         }
         sessionConfig = sessionConfigFor(config);
-        session = pipeline.open(sessionConfig, new Listener(config.turnDetection() == null));
+        sessionOriginMs = (long) streamMs;
+        session = pipeline.open(sessionConfig, new Listener(config.turnDetection() == null, sessionOriginMs));
         server.sessionOpened(session);
         return session;
     }
@@ -260,6 +263,16 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
             server.sessionClosed(session);
             session = null;
         }
+        synchronized (this) {
+            if (openItem != null) {
+                interim.remove(openItem); // its speech will never be committed
+                openItem = null;
+            }
+        }
+    }
+
+    private static RecentAudio recentAudioFor(RealtimeAudioFormat format) {
+        return new RecentAudio((MAX_INTERIM_SECONDS + 1) * format.sampleRate());
     }
 
     /** Re-decodes the open segment on an inference worker; skipped when one is running or the pool is busy. */
@@ -271,7 +284,9 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
             fromMs = openItemStartMs;
         }
         Pipeline pipeline = server.models().pipeline();
-        if (item == null || pipeline == null || !interimRunning.compareAndSet(false, true)) {
+        // interim text is best effort: it never takes more than half the inference queue from final decodes
+        boolean room = server.inference().queued() < server.inference().queueCapacity() / 2;
+        if (item == null || pipeline == null || !room || !interimRunning.compareAndSet(false, true)) {
             return;
         }
         int rate = config.format().sampleRate();
@@ -303,7 +318,7 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
                 }
             });
         } catch (RejectedExecutionException e) {
-            interimRunning.set(false); // interim text is best effort: final decodes keep the workers
+            interimRunning.set(false);
         }
     }
 
@@ -323,19 +338,26 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
     private final class Listener implements SessionListener {
 
         private final boolean manual;
+        private final long originMs;
+        // segment ids restart with each shared session, so each listener keeps its own
+        private final Map<Long, String> itemsBySegment = new HashMap<>();
 
-        /** @param manual no turn detection: segments close only on the client's commit */
-        Listener(boolean manual) {
+        /**
+         * @param manual   no turn detection: segments close only on the client's commit
+         * @param originMs where this shared session's time 0 lies on the connection's time line
+         */
+        Listener(boolean manual, long originMs) {
             this.manual = manual;
+            this.originMs = originMs;
         }
 
         @Override
         public void speechStarted(long audioStartMs) {
             synchronized (RealtimeTranscriptionHandler.this) {
                 openItem = events.newItemId();
-                openItemStartMs = audioStartMs;
+                openItemStartMs = originMs + audioStartMs;
                 interim.put(openItem, new InterimTranscript());
-                send(ctx, events.speechStarted(audioStartMs, openItem));
+                send(ctx, events.speechStarted(originMs + audioStartMs, openItem));
             }
         }
 
@@ -348,7 +370,7 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
                     interim.put(openItem, new InterimTranscript());
                     return;
                 }
-                send(ctx, events.speechStopped(audioEndMs, openItem));
+                send(ctx, events.speechStopped(originMs + audioEndMs, openItem));
             }
         }
 

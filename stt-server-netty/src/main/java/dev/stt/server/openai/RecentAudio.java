@@ -44,10 +44,4 @@ final class RecentAudio {
         }
         return Arrays.copyOfRange(samples, (int) (from - start), length);
     }
-
-    /** A format change restarts the time line at the new rate. */
-    void reset(long newStart) {
-        start = newStart;
-        length = 0;
-    }
 }

@@ -1,6 +1,9 @@
 package dev.stt.server.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stt.audio.G711;
+import dev.stt.audio.Resampler;
+import dev.stt.audio.WavReader;
 import dev.stt.eval.SpeechCorpus;
 import dev.stt.eval.WordErrorRate;
 import dev.stt.server.ServerConfig;
@@ -13,6 +16,8 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +63,11 @@ class OpenAiSdkEndToEndTest {
     }
 
     private static JsonNode realtime(SpeechCorpus.Clip clip, String format, String dialect, String turn) throws Exception {
-        JsonNode out = NodeHarness.run(Map.of(), "realtime.mjs", baseUrl, clip.wav().toString(), format, dialect, turn);
+        return realtime(clip, format, dialect, turn, "fast");
+    }
+
+    private static JsonNode realtime(SpeechCorpus.Clip clip, String format, String dialect, String turn, String pace) throws Exception {
+        JsonNode out = NodeHarness.run(Map.of(), "realtime.mjs", baseUrl, clip.wav().toString(), format, dialect, turn, pace);
         assertFalse(out.has("connectError"), "connect failed: " + out);
         assertEquals(0, out.get("errors").size(), "SDK reported errors: " + out.get("errors"));
         return out;
@@ -135,7 +144,8 @@ class OpenAiSdkEndToEndTest {
 
     @Test
     void interimDeltasArriveWhileSpeechIsStillOpen() throws Exception {
-        JsonNode out = realtime(jfk, "pcm16", "ga", "server_vad");
+        // at a microphone's pace, as interim text is meant for
+        JsonNode out = realtime(jfk, "pcm16", "ga", "server_vad", "realtime");
         Set<String> committed = new HashSet<>();
         int interim = 0;
         for (JsonNode e : out.get("events")) {
@@ -172,6 +182,55 @@ class OpenAiSdkEndToEndTest {
         assertEquals(11.0, v.get("duration").asDouble(), 0.01);
         assertTrue(v.get("segments").size() >= 1);
         assertTrue(v.at("/segments/0/end").asDouble() > v.at("/segments/0/start").asDouble());
+    }
+
+    @Test
+    void aLawSessionWithManualCommitsKeepsTheHundredMillisecondRule() throws Exception {
+        float[] at8k = Resampler.resample(WavReader.read(libri.wav()).toMono16k(), 16_000, 8_000);
+        byte[] alaw = G711.encodeALaw(at8k);
+        String ws = "ws://127.0.0.1:" + server.port() + "/v1/realtime?intent=transcription";
+        try (RealtimeTestClient c = new RealtimeTestClient(ws, Map.of("OpenAI-Beta", "realtime=v1"))) {
+            assertEquals("transcription_session.created", c.next().get("type").asText());
+            c.send("{\"type\":\"transcription_session.update\",\"session\":{\"input_audio_format\":\"g711_alaw\",\"turn_detection\":null}}");
+            assertEquals("g711_alaw", c.next("transcription_session.updated").at("/session/input_audio_format").asText());
+            c.send(append(Arrays.copyOf(alaw, 400))); // 50 ms
+            c.send("{\"type\":\"input_audio_buffer.commit\",\"event_id\":\"short\"}");
+            JsonNode err = c.next("error").get("error");
+            assertEquals("input_audio_buffer_commit_empty", err.get("code").asText(), err.toString());
+            assertEquals("short", err.get("event_id").asText());
+            c.send("{\"type\":\"input_audio_buffer.clear\"}");
+            c.next("input_audio_buffer.cleared");
+            for (int at = 0; at < alaw.length; at += 800) {
+                c.send(append(Arrays.copyOfRange(alaw, at, Math.min(alaw.length, at + 800))));
+            }
+            c.send("{\"type\":\"input_audio_buffer.commit\"}");
+            JsonNode committed = c.next("input_audio_buffer.committed");
+            assertTrue(committed.get("previous_item_id").isNull(), committed.toString());
+            String item = committed.get("item_id").asText();
+            StringBuilder deltas = new StringBuilder();
+            JsonNode done;
+            while (true) {
+                JsonNode e = c.next();
+                String type = e.get("type").asText();
+                if (type.endsWith("transcription.delta")) {
+                    assertEquals(item, e.get("item_id").asText());
+                    deltas.append(e.get("delta").asText());
+                } else if (type.endsWith("transcription.completed")) {
+                    done = e;
+                    break;
+                } else {
+                    assertFalse(type.equals("error") || type.endsWith("failed"), e.toString());
+                }
+            }
+            assertEquals(item, done.get("item_id").asText());
+            assertEquals(done.get("transcript").asText(), deltas.toString());
+            double wer = WordErrorRate.rate(libri.reference(), done.get("transcript").asText());
+            assertTrue(wer < 0.25, "A-law WER " + wer + ": " + done.get("transcript").asText());
+        }
+    }
+
+    private static String append(byte[] audio) {
+        return "{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + Base64.getEncoder().encodeToString(audio) + "\"}";
     }
 
     static Path harness() {
