@@ -61,28 +61,51 @@ final class Fft {
         for (int q = 0; q < p; q++) {
             recurse(inRe, inIm, offset + q * stride, stride * p, m, outRe, outIm, outOffset + q * m, level + 1, tRe, tIm);
         }
-        // Combine p interleaved sub-transforms of length m: X[k + s·m] = Σ_q W^(q·(k+s·m)) · Y_q[k].
+        // Combine p interleaved sub-transforms of length m: X[k + s·m] = Σ_q W_size^(q·k) · W_p^(q·s) · Y_q[k]:
+        // twiddle each input once, then a p-point DFT (hand-written for p = 2 and 4).
         int twiddleStep = n / size;
+        int pStep = n / p;
         for (int k = 0; k < m; k++) {
-            for (int s = 0; s < p; s++) {
-                double accRe = 0;
-                double accIm = 0;
-                int e = k + s * m;
-                // twiddle exponent q·e·twiddleStep mod n, stepped without a division per term
-                int step = (int) (((long) e * twiddleStep) % n);
-                int idx = 0;
-                for (int q = 0; q < p; q++, idx = idx + step >= n ? idx + step - n : idx + step) {
-                    double yr = outRe[outOffset + q * m + k];
-                    double yi = outIm[outOffset + q * m + k];
-                    accRe += yr * cos[idx] - yi * sin[idx];
-                    accIm += yr * sin[idx] + yi * cos[idx];
-                }
-                tRe[s] = accRe;
-                tIm[s] = accIm;
+            for (int q = 0; q < p; q++) {
+                int idx = q * k * twiddleStep; // q·k < size, so no wrap-around
+                double yr = outRe[outOffset + q * m + k];
+                double yi = outIm[outOffset + q * m + k];
+                tRe[q] = yr * cos[idx] - yi * sin[idx];
+                tIm[q] = yr * sin[idx] + yi * cos[idx];
             }
-            for (int s = 0; s < p; s++) {
-                outRe[outOffset + k + s * m] = tRe[s];
-                outIm[outOffset + k + s * m] = tIm[s];
+            int base = outOffset + k;
+            if (p == 4) {
+                double r0 = tRe[0] + tRe[2], i0 = tIm[0] + tIm[2];
+                double r1 = tRe[0] - tRe[2], i1 = tIm[0] - tIm[2];
+                double r2 = tRe[1] + tRe[3], i2 = tIm[1] + tIm[3];
+                // (a1 − a3)·(−i)
+                double r3 = tIm[1] - tIm[3], i3 = tRe[3] - tRe[1];
+                outRe[base] = r0 + r2;
+                outIm[base] = i0 + i2;
+                outRe[base + m] = r1 + r3;
+                outIm[base + m] = i1 + i3;
+                outRe[base + 2 * m] = r0 - r2;
+                outIm[base + 2 * m] = i0 - i2;
+                outRe[base + 3 * m] = r1 - r3;
+                outIm[base + 3 * m] = i1 - i3;
+            } else if (p == 2) {
+                outRe[base] = tRe[0] + tRe[1];
+                outIm[base] = tIm[0] + tIm[1];
+                outRe[base + m] = tRe[0] - tRe[1];
+                outIm[base + m] = tIm[0] - tIm[1];
+            } else {
+                for (int sIdx = 0; sIdx < p; sIdx++) {
+                    double accRe = 0;
+                    double accIm = 0;
+                    int idx = 0;
+                    int step = sIdx * pStep;
+                    for (int q = 0; q < p; q++, idx = idx + step >= n ? idx + step - n : idx + step) {
+                        accRe += tRe[q] * cos[idx] - tIm[q] * sin[idx];
+                        accIm += tRe[q] * sin[idx] + tIm[q] * cos[idx];
+                    }
+                    outRe[base + sIdx * m] = accRe;
+                    outIm[base + sIdx * m] = accIm;
+                }
             }
         }
     }

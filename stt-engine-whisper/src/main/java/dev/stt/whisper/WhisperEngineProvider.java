@@ -39,8 +39,8 @@ public final class WhisperEngineProvider implements SttEngineProvider {
 
     @Override
     public SttEngine open(EngineConfig config) throws IOException {
-        Path local = Path.of(config.model());
-        Path dir = Files.isDirectory(local) ? local : config.store().ensure(config.model());
+        // a folder is used as it is; a name is fetched into (or found in) the model store
+        Path dir = config.store().resolve(config.model());
         return WhisperEngine.open(config.model(), dir, config, WhisperGuards.DEFAULTS);
     }
 }
