@@ -270,8 +270,22 @@ public final class SttServer implements AutoCloseable {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
+        // A running OrtSession.run must finish before its session is freed: closing the models under it
+        // crashes the process inside ONNX Runtime.
+        try {
+            if (!inference.drain(30, TimeUnit.SECONDS)) {
+                log.warn("inference still running after 30 s; closing anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         inference.close();
-        audioPool.shutdownNow();
+        audioPool.shutdown();
+        try {
+            audioPool.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         models.loaded().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null).join();
         models.close();
         log.info("stopped");
