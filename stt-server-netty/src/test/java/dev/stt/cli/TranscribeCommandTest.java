@@ -69,6 +69,8 @@ class TranscribeCommandTest {
         assertEquals(0, r.status(), r.err());
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertTrue(json.get("duration").asDouble() > 60, "duration " + json.get("duration"));
+        // a file this long shows its progress on stderr, finishing at 100 %
+        assertTrue(r.err().contains("joined.wav [") && r.err().contains("100% 67/67 s"), r.err());
         String text = json.get("text").asText();
         WordErrorRate.Score score = WordErrorRate.score(reference.toString(), text);
         LoggerFactory.getLogger(TranscribeCommandTest.class).info("{} s joined: {} segments, WER {} over {} words",
