@@ -229,7 +229,12 @@ public final class TranscriptionSession implements AutoCloseable {
             String refusal = next.refusal() != null ? next.refusal() : closed ? "session closed" : null;
             if (refusal == null) {
                 try {
-                    pipeline.inference().submit(() -> transcribe(next.segment()));
+                    if (pipeline.batcher() != null) {
+                        ClosedSegment seg = next.segment();
+                        pipeline.batcher().submit(seg.samples(), config.transcribe(), (t, e) -> transcribed(seg, t, e));
+                    } else {
+                        pipeline.inference().submit(() -> transcribe(next.segment()));
+                    }
                     return;
                 } catch (RejectedExecutionException e) {
                     refusal = "server busy: the inference queue is full";
@@ -241,14 +246,24 @@ public final class TranscriptionSession implements AutoCloseable {
 
     private void transcribe(ClosedSegment segment) {
         Transcript t = null;
-        String failure = null;
+        RuntimeException error = null;
         try {
-            t = pipeline.engine().transcribe(segment.samples(), config.transcribe()).shiftedBy(segment.startMs() / 1000.0);
+            t = pipeline.engine().transcribe(segment.samples(), config.transcribe());
         } catch (RuntimeException e) {
-            log.warn("segment {} failed", segment.id(), e);
-            failure = "transcription failed: " + e.getMessage();
+            error = e;
         }
-        finish(segment, t, failure);
+        transcribed(segment, t, error);
+    }
+
+    private void transcribed(ClosedSegment segment, Transcript t, RuntimeException error) {
+        String failure = null;
+        if (error instanceof RejectedExecutionException) {
+            failure = error.getMessage();
+        } else if (error != null) {
+            log.warn("segment {} failed", segment.id(), error);
+            failure = "transcription failed: " + error.getMessage();
+        }
+        finish(segment, t == null ? null : t.shiftedBy(segment.startMs() / 1000.0), failure);
         pump();
     }
 

@@ -41,8 +41,12 @@ final class ServeCommand implements Subcommand {
         if (f.has("workers")) {
             c = c.withWorkers(f.integer("workers", c.inferenceWorkers()));
         }
-        SttServer server = OpenAiCompatibility.install(new SttServer(c, SttServer.defaultLoader(c)),
-                OpenAiOptions.fromEnvironment(DotEnv.load(Path.of(".env"), System.getenv()))).start();
+        java.util.Map<String, String> env = DotEnv.load(Path.of(".env"), System.getenv());
+        // STT_BATCH_WINDOW_MS > 0 joins segments of different sessions into one engine call (GPU)
+        long batchMs = Long.parseLong(env.getOrDefault("STT_BATCH_WINDOW_MS", "0").strip());
+        SttServer server = OpenAiCompatibility.install(new SttServer(c, SttServer.defaultLoader(c))
+                        .batching(java.time.Duration.ofMillis(batchMs), 8),
+                OpenAiOptions.fromEnvironment(env)).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.shutdown();

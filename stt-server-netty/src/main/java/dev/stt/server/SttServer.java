@@ -8,6 +8,7 @@ import dev.stt.model.ModelStore;
 import dev.stt.protocol.Json;
 import dev.stt.session.InferenceExecutor;
 import dev.stt.session.Pipeline;
+import dev.stt.session.SegmentBatcher;
 import dev.stt.session.SessionConfig;
 import dev.stt.session.TranscriptionSession;
 import dev.stt.vad.SileroVad;
@@ -23,6 +24,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +64,9 @@ public final class SttServer implements AutoCloseable {
     private EventLoopGroup workers;
     private Channel listener;
     private volatile boolean closed;
+    private Duration batchWindow = Duration.ZERO;
+    private int maxBatch = 8;
+    private volatile SegmentBatcher batcher;
 
     public SttServer(ServerConfig config, ModelLoader loader) {
         this.config = config;
@@ -124,6 +129,16 @@ public final class SttServer implements AutoCloseable {
         HttpResponses.json(ctx, req, status, Json.write(o));
     }
 
+    /**
+     * Transcribes segments that different sessions close within {@code window} in one engine call (at most
+     * {@code maxBatch}); worth it on a GPU. Zero turns it off (the default). Call before {@link #start()}.
+     */
+    public SttServer batching(Duration window, int maxBatch) {
+        this.batchWindow = window;
+        this.maxBatch = maxBatch;
+        return this;
+    }
+
     /** Adds a WebSocket protocol at {@code path}; call before {@link #start()}. */
     public SttServer door(String path, WebSocketDoor door) {
         doors.put(path, door);
@@ -157,7 +172,13 @@ public final class SttServer implements AutoCloseable {
                 .childHandler(new SttServerInitializer(this));
         listener = b.bind(config.host(), config.port()).sync().channel();
         log.info("listening on {}:{}; loading model {}", config.host(), port(), config.model());
-        models.loadInBackground(loader, m -> new Pipeline(m.vad(), m.engine(), audioPool, inference));
+        models.loadInBackground(loader, m -> {
+            if (batchWindow.isZero()) {
+                return new Pipeline(m.vad(), m.engine(), audioPool, inference);
+            }
+            batcher = new SegmentBatcher(m.engine(), inference, batchWindow, maxBatch, config.inferenceQueue());
+            return new Pipeline(m.vad(), m.engine(), audioPool, inference, batcher);
+        });
         return this;
     }
 
@@ -278,6 +299,9 @@ public final class SttServer implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (batcher != null) {
+            batcher.close();
         }
         inference.close();
         audioPool.shutdown();
