@@ -13,6 +13,7 @@ import dev.stt.session.TranscriptionSession;
 import dev.stt.vad.SileroVad;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -20,6 +21,8 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
@@ -247,15 +250,38 @@ public final class SttServer implements AutoCloseable {
                 break;
             }
         }
-        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        for (Channel ch : channels) {
+            if (ch.pipeline().get("door") != null) {
+                // WebSocket clients are told why (1001 going away) so they reconnect elsewhere
+                ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "server shutting down"))
+                        .addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ch.close();
+            }
+        }
+        channels.newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
         if (workers != null) {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
+        // Native sessions are closed only once no thread can be inside them: closing an OrtSession
+        // during a run crashes the JVM. Work of sessions whose clients already left is waited for too.
+        boolean idle = false;
+        try {
+            audioPool.shutdown();
+            idle = audioPool.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                    & inference.drain(Math.max(1, deadline - System.nanoTime()) + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        models.loaded().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        if (idle) {
+            models.close();
+        } else {
+            log.warn("inference still running after the drain deadline: models left open for the process exit to release");
+        }
         inference.close();
         audioPool.shutdownNow();
-        models.loaded().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null).join();
-        models.close();
         log.info("stopped");
     }
 
