@@ -6,6 +6,7 @@ package dev.stt.audio;
 public record AudioClip(float[] samples, int sampleRate) {
 
     public AudioClip {
+        java.util.Objects.requireNonNull(samples, "samples");
         if (sampleRate <= 0) {
             throw new IllegalArgumentException("sampleRate must be positive, got " + sampleRate);
         }

@@ -61,6 +61,14 @@ public final class G711 {
         return out;
     }
 
+    static float muLaw(byte code) {
+        return MU_LAW[code & 0xff];
+    }
+
+    static float aLaw(byte code) {
+        return A_LAW[code & 0xff];
+    }
+
     private static float[] decode(float[] table, byte[] codes, int offset, int length) {
         java.util.Objects.checkFromIndexSize(offset, length, codes.length);
         float[] out = new float[length];

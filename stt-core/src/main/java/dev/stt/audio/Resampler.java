@@ -8,8 +8,10 @@ import java.util.Arrays;
  * <p>A windowed-sinc (Kaiser) low-pass evaluated as a polyphase filter: the rate pair is reduced to
  * {@code out/in = L/M} and output sample {@code k} sits at input time {@code k·M/L}, so it is the dot
  * product of the input around {@code floor(k·M/L)} with the filter phase {@code (k·M) mod L}. The filter
- * is flat (ripple ≈ 0.001 dB) up to 40 % of the lower rate and attenuates at least 80 dB from 50 % of it
- * (the lower rate's Nyquist), so nothing aliases into the output.
+ * is flat (ripple under 0.003 dB measured) up to 40 % of the lower rate, i.e. 6.4 kHz for 16 kHz, and
+ * attenuates by about 80 dB from 50 % of it (the lower rate's Nyquist), so nothing aliases into the output.
+ * Its half-length is about 25 samples at the lower rate: a streaming instance holds back that much
+ * look-ahead (1.6 ms when either side is 16 kHz).
  *
  * <p>A streaming instance keeps the last few input samples as history; feeding a signal in chunks of any
  * size gives exactly the same samples as {@link #resample one call}, which is defined as
@@ -20,6 +22,8 @@ import java.util.Arrays;
  * <p>Instances are not thread-safe: one per stream.
  */
 public final class Resampler {
+
+    private static final int ONE_SHOT_BLOCK = 1 << 16;
 
     private final int inRate;
     private final int outRate;
@@ -47,17 +51,26 @@ public final class Resampler {
         reset();
     }
 
-    /** Converts a whole signal; the same samples as streaming it through one instance and flushing. */
+    /**
+     * Converts a whole signal: the same samples as streaming it through one instance and flushing. Works
+     * through the input in blocks so the history never holds more than a block of a long recording.
+     */
     public static float[] resample(float[] x, int inRate, int outRate) {
         Resampler r = new Resampler(inRate, outRate);
-        float[] body = r.process(x, 0, x.length);
-        float[] tail = r.flush();
-        if (tail.length == 0) {
-            return body;
+        long length = outputLength(x.length, inRate, outRate);
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(x.length + " samples at " + inRate + " Hz are too many at " + outRate + " Hz");
         }
-        float[] all = Arrays.copyOf(body, body.length + tail.length);
-        System.arraycopy(tail, 0, all, body.length, tail.length);
-        return all;
+        float[] out = new float[(int) length];
+        int o = 0;
+        for (int pos = 0; pos < x.length; pos += ONE_SHOT_BLOCK) {
+            float[] y = r.process(x, pos, Math.min(ONE_SHOT_BLOCK, x.length - pos));
+            System.arraycopy(y, 0, out, o, y.length);
+            o += y.length;
+        }
+        float[] tail = r.flush();
+        System.arraycopy(tail, 0, out, o, tail.length);
+        return out;
     }
 
     /** Output samples a whole signal of {@code inputLength} samples turns into. */

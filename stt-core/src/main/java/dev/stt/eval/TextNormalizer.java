@@ -22,7 +22,9 @@ public final class TextNormalizer {
     }
 
     public static List<String> words(String text) {
-        String t = text.toLowerCase(Locale.ROOT).replace('-', ' ').replace('\u2019', '\'');
+        // "10,000" is one number, not "ten zero"
+        String t = text.toLowerCase(Locale.ROOT).replace('-', ' ').replace('\u2019', '\'')
+                .replaceAll("(?<=\\d),(?=\\d{3})", "");
         StringBuilder clean = new StringBuilder();
         for (int i = 0; i < t.length(); i++) {
             char c = t.charAt(i);

@@ -42,13 +42,42 @@ class ResamplerQualityTest {
     }
 
     @ParameterizedTest(name = "{1} Hz tone at {0} Hz is removed, not aliased, at 16000 Hz")
-    @CsvSource({"44100, 10000", "48000, 10000", "48000, 8500", "44100, 12000", "24000, 11000", "32000, 9000"})
+    @CsvSource({"44100, 10000", "48000, 10000", "48000, 8500", "44100, 12000", "24000, 11000", "32000, 9000", "44101, 10000"})
     void toneAboveTheOutputNyquistIsAttenuatedByAtLeast60Decibels(int inRate, double hz) {
         float[] in = Signals.tone(hz, inRate, 1.0, 0.5);
         float[] out = Resampler.resample(in, inRate, 16_000);
         double gainDb = Signals.db(Signals.steadyRms(out) / Signals.steadyRms(in));
         System.out.printf("stopband %5d -> 16000 Hz, %5.0f Hz tone: %+.1f dB%n", inRate, hz, gainDb);
         assertTrue(gainDb <= -60, hz + " Hz tone at " + inRate + " -> 16000 Hz only attenuated by " + -gainDb + " dB");
+    }
+
+    /**
+     * The whole response at once: flat to 40 % of the lower rate, and nothing from the lower rate's Nyquist
+     * frequency up comes through (it would alias onto speech).
+     */
+    @ParameterizedTest(name = "frequency sweep through {0} -> {1} Hz")
+    @CsvSource({"44100, 16000", "48000, 16000", "22050, 16000", "44101, 16000", "16000, 8000"})
+    void sweepIsFlatInThePassbandAndSilentInTheStopband(int inRate, int outRate) {
+        int lower = Math.min(inRate, outRate);
+        double worstPassDb = 0;
+        double worstStopDb = -200;
+        for (double hz = 100; hz <= 0.4 * lower; hz += lower / 64.0) {
+            double gainDb = gainDb(hz, inRate, outRate);
+            assertEquals(0, gainDb, 0.1, hz + " Hz tone at " + inRate + " -> " + outRate + " Hz: passband level");
+            worstPassDb = Math.abs(gainDb) > Math.abs(worstPassDb) ? gainDb : worstPassDb;
+        }
+        for (double hz = 0.5 * lower + 50; hz < inRate / 2.0; hz += inRate / 97.0) {
+            double gainDb = gainDb(hz, inRate, outRate);
+            assertTrue(gainDb <= -70, hz + " Hz tone at " + inRate + " -> " + outRate + " Hz came through at " + gainDb + " dB");
+            worstStopDb = Math.max(worstStopDb, gainDb);
+        }
+        System.out.printf("sweep %5d -> %5d Hz: passband worst %+.4f dB, stopband worst %.1f dB%n",
+            inRate, outRate, worstPassDb, worstStopDb);
+    }
+
+    private static double gainDb(double hz, int inRate, int outRate) {
+        float[] in = Signals.tone(hz, inRate, 0.25, 0.5);
+        return Signals.db(Signals.steadyRms(Resampler.resample(in, inRate, outRate)) / Signals.steadyRms(in));
     }
 
     @Test

@@ -9,6 +9,11 @@ final class DegenerateDecode {
     /** A tail phrase repeated this many times in a row counts as a loop. */
     static final int LOOP_REPEATS = 4;
     static final int LONGEST_PHRASE = 8;
+    /**
+     * A loop must also span this many tokens: SentencePiece spells numbers digit by digit, so "1,000,000"
+     * ends in runs of the single token "0" that are speech, not a loop.
+     */
+    static final int LOOP_SPAN = 8;
 
     private DegenerateDecode() {
     }
@@ -16,8 +21,9 @@ final class DegenerateDecode {
     /** @return why the decode is degenerate, or null when it looks like speech */
     static String reason(long[] tokens, boolean stopped) {
         for (int n = 1; n <= LONGEST_PHRASE; n++) {
-            if (repeatsAtEnd(tokens, n) >= LOOP_REPEATS) {
-                return "repetition loop (" + n + "-token phrase repeated " + repeatsAtEnd(tokens, n) + " times)";
+            int repeats = repeatsAtEnd(tokens, n);
+            if (repeats >= LOOP_REPEATS && repeats * n >= LOOP_SPAN) {
+                return "repetition loop (" + n + "-token phrase repeated " + repeats + " times)";
             }
         }
         if (!stopped) {

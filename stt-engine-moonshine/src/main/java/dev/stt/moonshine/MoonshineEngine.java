@@ -55,6 +55,15 @@ public final class MoonshineEngine implements SttEngine {
         }
     };
 
+    /**
+     * Whisper's no-speech rule, on Moonshine's first-step end-of-text probability: above 0.6 with an
+     * average log-probability under -1 the words are a guess. Measured here: white noise and a tone
+     * give p=0.996-0.999 and -2.8 or below; the shared clips behind a second of silence reach p=0.96 but
+     * stay above -0.5.
+     */
+    static final double NO_SPEECH_PROB = 0.6;
+    static final double NO_SPEECH_LOG_PROB = -1.0;
+
     private final String model;
     private final OrtSession encoder;
     private final OrtSession decoder;
@@ -168,11 +177,14 @@ public final class MoonshineEngine implements SttEngine {
         try (LiveTensors scope = new LiveTensors()) {
             OrtSession.Result encoded = scope.run(encoder, Map.of("input_values", scope.floats(input, batch, width)));
             OnnxTensor hidden = (OnnxTensor) encoded.get("last_hidden_state").orElseThrow();
+            // the model's own wish to end at once, before NO_EMPTY_START overrules it: the no-speech probability
+            double[] endFirst = new double[batch];
             List<DecodedSequence> decoded = loop.greedy(hidden,
-                    new DecodeRequest(new long[] {START_OF_TEXT}, new long[] {END_OF_TEXT}, maxTokens, NO_EMPTY_START, null));
+                    new DecodeRequest(new long[] {START_OF_TEXT}, new long[] {END_OF_TEXT}, maxTokens, NO_EMPTY_START,
+                            (row, logits) -> endFirst[row] = Math.exp(logits[(int) END_OF_TEXT] - MergedDecoderLoop.logSumExp(logits))));
             List<Transcript> out = new ArrayList<>(batch);
             for (int r = 0; r < batch; r++) {
-                out.add(toTranscript(decoded.get(r), group.get(r).length / (double) SAMPLE_RATE));
+                out.add(toTranscript(decoded.get(r), endFirst[r], group.get(r).length / (double) SAMPLE_RATE));
             }
             return out;
         } catch (OrtException e) {
@@ -184,14 +196,26 @@ public final class MoonshineEngine implements SttEngine {
         return Math.max(MIN_TOKENS, (int) Math.ceil(samples / (double) SAMPLE_RATE * TOKENS_PER_SECOND));
     }
 
-    private Transcript toTranscript(DecodedSequence d, double seconds) {
-        String degenerate = DegenerateDecode.reason(d.tokens(), d.stopped());
-        if (degenerate != null) {
-            log.debug("withheld a {}-token decode: {}", d.tokens().length, degenerate);
-            return new Transcript("", "en", 0, seconds, List.of(), List.of(), d.avgLogProb(), Double.NaN, degenerate);
+    /**
+     * Applies the guards. {@code noSpeech} is the probability the model gave end of text as the first
+     * token; the average log-probability counts the first token as the model really scored it, before
+     * end of text was forbidden (p / (1 - noSpeech) renormalised it), so a forced first word on noise
+     * scores as the guess it is.
+     */
+    private Transcript toTranscript(DecodedSequence d, double noSpeech, double seconds) {
+        int scored = d.tokens().length + (d.stopped() ? 1 : 0);
+        double avgLogProb = (d.sumLogProb() + Math.log1p(-Math.min(noSpeech, 1 - 1e-12))) / Math.max(1, scored);
+        String reason = DegenerateDecode.reason(d.tokens(), d.stopped());
+        if (reason == null && noSpeech > NO_SPEECH_PROB && avgLogProb < NO_SPEECH_LOG_PROB) {
+            reason = String.format(java.util.Locale.ROOT, "no speech (end of text first with p=%.2f, avg log-prob %.2f)",
+                    noSpeech, avgLogProb);
+        }
+        if (reason != null) {
+            log.debug("withheld a {}-token decode: {}", d.tokens().length, reason);
+            return new Transcript("", "en", 0, seconds, List.of(), List.of(), avgLogProb, noSpeech, reason);
         }
         return new Transcript(vocabulary.decode(d.tokens()), "en", 0, seconds, List.of(), List.of(),
-                d.avgLogProb(), Double.NaN, null);
+                avgLogProb, noSpeech, null);
     }
 
     @Override

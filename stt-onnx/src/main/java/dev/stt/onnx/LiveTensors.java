@@ -66,16 +66,25 @@ public final class LiveTensors implements AutoCloseable {
         }
     }
 
+    /** Closes everything still owned, newest first; one failure does not keep the rest alive. */
     @Override
     public void close() {
+        OrtException failure = null;
         for (int i = owned.size() - 1; i >= 0; i--) {
             try {
                 closeOne(owned.get(i));
             } catch (OrtException e) {
-                throw new IllegalStateException("cannot release an ONNX value", e);
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
             }
         }
         owned.clear();
+        if (failure != null) {
+            throw new IllegalStateException("cannot release an ONNX value", failure);
+        }
     }
 
     private static void closeOne(AutoCloseable r) throws OrtException {

@@ -2,7 +2,10 @@ package dev.stt.cli;
 
 import dev.stt.engine.Device;
 import dev.stt.server.ServerConfig;
+import dev.stt.server.DotEnv;
 import dev.stt.server.SttServer;
+import dev.stt.server.openai.OpenAiCompatibility;
+import dev.stt.server.openai.OpenAiOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -38,7 +41,8 @@ final class ServeCommand implements Subcommand {
         if (f.has("workers")) {
             c = c.withWorkers(f.integer("workers", c.inferenceWorkers()));
         }
-        SttServer server = new SttServer(c, SttServer.defaultLoader(c)).start();
+        SttServer server = OpenAiCompatibility.install(new SttServer(c, SttServer.defaultLoader(c)),
+                OpenAiOptions.fromEnvironment(DotEnv.load(Path.of(".env"), System.getenv()))).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.shutdown();

@@ -9,7 +9,8 @@ public final class SttCommand {
     private static final List<Subcommand> VERBS = List.of(
             new ServeCommand(),
             new ClientCommand(),
-            new ModelsCommand());
+            new ModelsCommand(),
+            new TranscribeCommand());
 
     private SttCommand() {
     }

@@ -34,15 +34,15 @@ public final class ServerMetrics {
         return sessions;
     }
 
-    void segmentClosed() {
+    public void segmentClosed() {
         segments.increment();
     }
 
-    void audio(double seconds) {
+    public void audio(double seconds) {
         audioSeconds.increment(seconds);
     }
 
-    void latency(long nanos) {
+    public void latency(long nanos) {
         latency.record(Duration.ofNanos(nanos));
     }
 

@@ -14,6 +14,7 @@ import dev.stt.vad.SileroVad;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -26,13 +27,16 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +53,7 @@ public final class SttServer implements AutoCloseable {
     private final ModelState models = new ModelState();
     private final Map<String, WebSocketDoor> doors = new HashMap<>();
     private final Map<String, HttpRoute> routes = new HashMap<>();
+    private final List<Consumer<ChannelPipeline>> connectionSetup = new CopyOnWriteArrayList<>();
     private final AtomicInteger admitted = new AtomicInteger();
     private final Set<TranscriptionSession> sessions = ConcurrentHashMap.newKeySet();
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -132,6 +137,19 @@ public final class SttServer implements AutoCloseable {
     public SttServer route(String path, HttpRoute route) {
         routes.put(path, route);
         return this;
+    }
+
+    /**
+     * Adjusts every new connection's pipeline after the standard handlers are in place (TLS in front,
+     * authentication before the router); call before {@link #start()}.
+     */
+    public SttServer onConnection(Consumer<ChannelPipeline> setup) {
+        connectionSetup.add(setup);
+        return this;
+    }
+
+    List<Consumer<ChannelPipeline>> connectionSetup() {
+        return connectionSetup;
     }
 
     public SttServer start() throws InterruptedException {

@@ -29,5 +29,6 @@ final class SttServerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("aggregate", new HttpObjectAggregator(server.config().maxMessageBytes()));
         p.addLast("idle", new IdleStateHandler(0, 0, server.config().idleTimeoutSeconds(), TimeUnit.SECONDS));
         p.addLast("router", new HttpRouter(server));
+        server.connectionSetup().forEach(setup -> setup.accept(p));
     }
 }

@@ -2,18 +2,31 @@ package dev.stt.vad;
 
 import java.util.Arrays;
 
-/** The recent samples of one stream, addressed by their position on the stream's time line. */
+/**
+ * The recent samples of one stream, addressed by their position on the stream's time line. Dropping
+ * old samples only moves a cursor; the array is compacted when the dropped part outweighs the kept
+ * one, so trimming after every window costs nothing per window.
+ */
 final class AudioHistory {
 
     private float[] buf = new float[16_000];
+    /** Index in {@code buf} of the sample at time line position {@code start}. */
+    private int head;
     private long start;
     private int length;
 
     void append(float[] samples, int offset, int count) {
-        if (length + count > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, length + count));
+        if (head + length + count > buf.length) {
+            if (head > 0 && length + count <= buf.length / 2) {
+                System.arraycopy(buf, head, buf, 0, length);
+            } else {
+                float[] bigger = new float[Math.max(buf.length * 2, length + count)];
+                System.arraycopy(buf, head, bigger, 0, length);
+                buf = bigger;
+            }
+            head = 0;
         }
-        System.arraycopy(samples, offset, buf, length, count);
+        System.arraycopy(samples, offset, buf, head + length, count);
         length += count;
     }
 
@@ -24,11 +37,9 @@ final class AudioHistory {
     /** Forgets samples before {@code position}; keeps everything from there on. */
     void dropBefore(long position) {
         int drop = (int) Math.min(length, Math.max(0, position - start));
-        if (drop > 0) {
-            System.arraycopy(buf, drop, buf, 0, length - drop);
-            length -= drop;
-            start += drop;
-        }
+        head += drop;
+        length -= drop;
+        start += drop;
     }
 
     /** Samples [from, to) of the time line, clamped to what is still held. */
@@ -38,7 +49,7 @@ final class AudioHistory {
         if (b <= a) {
             return new float[0];
         }
-        return Arrays.copyOfRange(buf, (int) (a - start), (int) (b - start));
+        return Arrays.copyOfRange(buf, head + (int) (a - start), head + (int) (b - start));
     }
 
     long startOf(long from) {

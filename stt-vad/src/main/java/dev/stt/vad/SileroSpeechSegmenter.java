@@ -11,25 +11,47 @@ import java.util.List;
 /**
  * Cuts one stream into utterances with Silero's per-window speech probability.
  *
- * <p>Windows sit at fixed places on the stream's time line (every 512 samples at 16 kHz), so the
- * events depend only on the signal, never on how it was chunked. Speech starts at the first window at
- * or above {@code threshold}; it ends at the first window below {@code threshold - releaseOffset} that
- * is followed by {@code silenceDurationMs} without a window back above {@code threshold}. Speech that
- * ends before lasting {@code minSpeechMs} produces no events at all, which is why
- * {@link SegmenterEvent.SpeechStarted} is only sent once speech has lasted that long. A closed segment
- * carries {@code prefixPaddingMs} of audio before the start and {@link #TRAILING_PAD_MS} after the end
- * (the model needs the tail of the last word); it never overlaps the previous segment.
+ * <p>Windows sit at fixed places on the stream's time line (every 512 samples at 16 kHz, 256 at 8 kHz,
+ * counted from the start or from the last {@link #clear}), so the events depend only on the signal,
+ * never on how it was chunked; a partial window waits for the next chunk.
+ *
+ * <ul>
+ *   <li><b>Start.</b> Speech starts at the first window at or above {@code threshold}, moved back over
+ *       the directly preceding windows at or above {@code threshold - releaseOffset} (a soft onset: a
+ *       breath, an unvoiced consonant), at most {@value #ONSET_LOOKBACK} windows.</li>
+ *   <li><b>End.</b> Speech ends at the first window below {@code threshold - releaseOffset} that is
+ *       followed by {@code silenceDurationMs} without a window back at or above {@code threshold}.</li>
+ *   <li><b>Too short.</b> Speech that ends before lasting {@code minSpeechMs} produces no events at all.
+ *       That is why {@link SegmenterEvent.SpeechStarted} is only sent once speech has lasted
+ *       {@code minSpeechMs}: every started segment is later stopped and closed, at the price of
+ *       announcing the start that much later. Its {@code audioStartMs} is still the padded start.
+ *       ({@code minSpeechMs} counts at most half of {@code maxSegmentSeconds}.)</li>
+ *   <li><b>Padding.</b> A closed segment carries {@code prefixPaddingMs} of audio before the start and
+ *       {@link #TRAILING_PAD_MS} (at most {@code silenceDurationMs}) after the end, because the
+ *       recogniser needs the decay of the last word, like faster-whisper's {@code speech_pad_ms}. It
+ *       never overlaps the previous segment.</li>
+ *   <li><b>Too long.</b> Once a segment reaches {@code maxSegmentSeconds} (padding included) it is cut
+ *       at the centre of its least speech-like window in the later half, and the rest goes on as a new
+ *       segment starting exactly there: nothing is dropped, and each piece stays within the limit.</li>
+ * </ul>
+ *
+ * <p>Per-stream state is plain arrays (recurrent state, window, recent audio); tensors exist only for
+ * the duration of one model run. Not thread-safe: one per stream.
  */
 public final class SileroSpeechSegmenter implements SpeechSegmenter {
 
     /** Audio kept after the detected end, capped by the silence window. */
     public static final int TRAILING_PAD_MS = 200;
 
+    /** How many windows before the triggering one a soft onset may reach back. */
+    static final int ONSET_LOOKBACK = 16;
+
     private final SileroVad vad;
     private final int rate;
     private final VadOptions options;
     private final int window;
     private final int context;
+    /** Context (the previous window's last samples) followed by the window being filled. */
     private final float[] input;
     private final float[] state = new float[SileroVad.STATE_SIZE];
     private final int pad;
@@ -37,11 +59,13 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
     private final int minSpeech;
     private final int silence;
     private final long maxSegment;
+    private final float threshold;
     private final float release;
     private final AudioHistory history = new AudioHistory();
 
     private int pending;
     private long position;
+    /** Where the window being filled starts on the time line. */
     private long windowStart;
 
     private boolean triggered;
@@ -50,30 +74,36 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
     private long silenceStart = -1;
     private long segmentStart;
     private long lastSegmentEnd;
+    /** Probabilities of the open segment's windows, the first one starting at {@code firstProbabilityAt}. */
     private float[] probabilities = new float[256];
-    private long firstProbabilityWindow;
+    private long firstProbabilityAt;
     private int probabilityCount;
-    private boolean closed;
-    /** Probabilities of the windows before speech started, newest last: where the onset really began. */
-    private static final int RECENT = 16;
-    private final float[] recent = new float[RECENT];
+    /** Probabilities of the contiguous windows right before the current one, while no speech is open. */
+    private final float[] recent = new float[ONSET_LOOKBACK];
+    private int recentNext;
     private int recentCount;
+    private boolean closed;
 
     SileroSpeechSegmenter(SileroVad vad, int sampleRate, VadOptions options) {
         if (sampleRate != 16_000 && sampleRate != 8_000) {
             throw new IllegalArgumentException("Silero VAD runs at 16000 or 8000 Hz, not " + sampleRate);
         }
+        if (options == null) {
+            throw new IllegalArgumentException("options must not be null (use VadOptions.DEFAULTS)");
+        }
         this.vad = vad;
         this.rate = sampleRate;
         this.options = options;
-        this.window = sampleRate == 16_000 ? 512 : 256;
-        this.context = sampleRate == 16_000 ? 64 : 32;
+        this.window = SileroVad.windowSize(sampleRate);
+        this.context = SileroVad.contextSize(sampleRate);
         this.input = new float[context + window];
         this.pad = samples(options.prefixPaddingMs());
         this.trailingPad = samples(Math.min(TRAILING_PAD_MS, options.silenceDurationMs()));
-        this.minSpeech = samples(options.minSpeechMs());
         this.silence = samples(options.silenceDurationMs());
         this.maxSegment = (long) (options.maxSegmentSeconds() * sampleRate);
+        // speech that must be confirmed before it may be split could otherwise outgrow the limit
+        this.minSpeech = (int) Math.min((long) options.minSpeechMs() * sampleRate / 1000, maxSegment / 2);
+        this.threshold = (float) options.threshold();
         this.release = (float) (options.threshold() - options.releaseOffset());
     }
 
@@ -91,14 +121,22 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
         if (closed) {
             throw new IllegalStateException("segmenter is closed");
         }
+        if (samples == null) {
+            throw new IllegalArgumentException("samples must not be null");
+        }
+        if (offset < 0 || length < 0 || offset > samples.length - length) {
+            throw new IllegalArgumentException("offset " + offset + " and length " + length
+                    + " do not fit an array of " + samples.length + " samples");
+        }
         List<SegmenterEvent> events = new ArrayList<>(0);
-        history.append(samples, offset, length);
-        position += length;
         int i = offset;
         int end = offset + length;
         while (i < end) {
             int take = Math.min(window - pending, end - i);
             System.arraycopy(samples, i, input, context + pending, take);
+            // window by window, so that a whole recording in one call is not copied whole
+            history.append(samples, i, take);
+            position += take;
             pending += take;
             i += take;
             if (pending == window) {
@@ -108,10 +146,12 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
                 pending = 0;
                 onWindow(p, windowStart, events);
                 windowStart += window;
+                if (!triggered) {
+                    // Keep exactly what a segment triggered by a later window could claim (its onset
+                    // look-back and prefix padding): a rule of the time line, not of the chunking.
+                    history.dropBefore(Math.max(lastSegmentEnd, windowStart - (long) ONSET_LOOKBACK * window - pad));
+                }
             }
-        }
-        if (!triggered) {
-            history.dropBefore(Math.max(lastSegmentEnd, windowStart - pad - window));
         }
         return events;
     }
@@ -119,8 +159,8 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
     private void onWindow(float p, long start, List<SegmenterEvent> events) {
         long end = start + window;
         if (!triggered) {
-            if (p < options.threshold()) {
-                recent[recentCount++ % RECENT] = p;
+            if (p < threshold) {
+                remember(p);
                 return;
             }
             triggered = true;
@@ -128,11 +168,12 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
             speechStart = onsetBefore(start);
             silenceStart = -1;
             segmentStart = Math.max(lastSegmentEnd, speechStart - pad);
-            firstProbabilityWindow = start / window;
+            firstProbabilityAt = start;
             probabilityCount = 0;
+            recentCount = 0;
         }
         record(p);
-        if (p >= options.threshold()) {
+        if (p >= threshold) {
             silenceStart = -1;
         } else if (p < release && silenceStart < 0) {
             silenceStart = start;
@@ -153,15 +194,22 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
         }
     }
 
+    private void remember(float p) {
+        recent[recentNext] = p;
+        recentNext = (recentNext + 1) % ONSET_LOOKBACK;
+        recentCount = Math.min(recentCount + 1, ONSET_LOOKBACK);
+    }
+
     /**
-     * Soft onsets (a breath, an unvoiced consonant) score between the two thresholds for a window or
-     * more before crossing {@code threshold}: speech starts at the first of those windows.
+     * Soft onsets score between the two thresholds for a window or more before crossing
+     * {@code threshold}: speech starts at the first of those windows.
      */
     private long onsetBefore(long start) {
         long onset = start;
-        for (int back = 1; back <= RECENT && back <= recentCount; back++) {
+        for (int back = 1; back <= recentCount; back++) {
             long at = start - (long) back * window;
-            if (at < lastSegmentEnd || recent[(recentCount - back) % RECENT] < release) {
+            float p = recent[Math.floorMod(recentNext - back, ONSET_LOOKBACK)];
+            if (at < lastSegmentEnd || p < release) {
                 break;
             }
             onset = at;
@@ -181,7 +229,7 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
         long from = segmentStart + maxSegment / 2;
         int best = -1;
         for (int k = 0; k < probabilityCount; k++) {
-            long at = (firstProbabilityWindow + k) * window;
+            long at = firstProbabilityAt + (long) k * window;
             if (at >= from && (best < 0 || probabilities[k] < probabilities[best])) {
                 best = k;
             }
@@ -189,9 +237,9 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
         if (best < 0) {
             best = probabilityCount - 1;
         }
-        long cut = (firstProbabilityWindow + best) * window + window / 2;
+        long cut = firstProbabilityAt + (long) best * window + window / 2;
         events.add(new SegmenterEvent.SpeechStopped(ms(cut)));
-        events.add(new SegmenterEvent.SegmentClosed(new SpeechSegment(history.slice(segmentStart, cut), rate, history.startOf(segmentStart))));
+        events.add(new SegmenterEvent.SegmentClosed(segment(segmentStart, cut)));
         events.add(new SegmenterEvent.SpeechStarted(ms(cut)));
         lastSegmentEnd = cut;
         segmentStart = cut;
@@ -199,18 +247,25 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
         int keep = probabilityCount - best - 1;
         System.arraycopy(probabilities, best + 1, probabilities, 0, keep);
         probabilityCount = keep;
-        firstProbabilityWindow += best + 1;
+        firstProbabilityAt += (long) (best + 1) * window;
         history.dropBefore(cut);
     }
 
     private void close(long speechEnd, long audioEnd, List<SegmenterEvent> events) {
-        events.add(new SegmenterEvent.SpeechStopped(ms(speechEnd)));
-        events.add(new SegmenterEvent.SegmentClosed(
-                new SpeechSegment(history.slice(segmentStart, audioEnd), rate, history.startOf(segmentStart))));
-        lastSegmentEnd = audioEnd;
+        // the trailing pad (or a flush mid-window) must not push a segment over the limit
+        long limit = segmentStart + maxSegment;
+        events.add(new SegmenterEvent.SpeechStopped(ms(Math.min(speechEnd, limit))));
+        long to = Math.min(audioEnd, limit);
+        events.add(new SegmenterEvent.SegmentClosed(segment(segmentStart, to)));
+        lastSegmentEnd = to;
         triggered = false;
         confirmed = false;
         silenceStart = -1;
+        recentCount = 0;
+    }
+
+    private SpeechSegment segment(long from, long to) {
+        return new SpeechSegment(history.slice(from, to), rate, history.startOf(from));
     }
 
     @Override
@@ -236,11 +291,18 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
         return position;
     }
 
+    /**
+     * Drops the open utterance and the partial window; later windows are counted from here. The
+     * recurrent state stays: the audio goes on, only what was heard so far is discarded.
+     */
     @Override
     public void clear() {
         triggered = false;
         confirmed = false;
         silenceStart = -1;
+        recentCount = 0;
+        pending = 0;
+        windowStart = position;
         lastSegmentEnd = position;
         history.dropBefore(position);
     }

@@ -27,14 +27,20 @@ class SpeechSegmenterTest {
 
     private static SileroVad vad;
     private static List<float[]> clips;
+    private static List<String> names;
+    /** Where each clip's speech is, measured on the 16 kHz original: resampling does not move speech. */
+    private static List<int[]> speech;
 
     @BeforeAll
     static void load() throws Exception {
         vad = SileroVad.open(ModelStore.fromEnvironment());
         clips = new ArrayList<>();
+        names = new ArrayList<>();
         for (SpeechCorpus.Clip c : SpeechCorpus.load(SpeechCorpus.sharedSpeechDir())) {
             clips.add(WavReader.read(c.wav()).toMono16k());
+            names.add(c.name());
         }
+        speech = clips.stream().map(c -> energySpan(c, 16_000)).toList();
     }
 
     @AfterAll
@@ -47,6 +53,9 @@ class SpeechSegmenterTest {
     }
 
     static Joined join(List<float[]> parts, int rate) {
+        if (parts.size() > speech.size()) {
+            throw new IllegalArgumentException("more parts than clips");
+        }
         int gap = rate, edge = 2 * rate, total = 2 * edge;
         for (float[] p : parts) {
             total += p.length + gap;
@@ -58,9 +67,8 @@ class SpeechSegmenterTest {
         for (int i = 0; i < parts.size(); i++) {
             float[] p = parts.get(i);
             System.arraycopy(p, 0, signal, at, p.length);
-            int[] speech = energySpan(p, rate);
-            starts[i] = at + speech[0];
-            ends[i] = at + speech[1];
+            starts[i] = at + (long) speech.get(i)[0] * rate / 16_000;
+            ends[i] = at + (long) speech.get(i)[1] * rate / 16_000;
             at += p.length + gap;
         }
         return new Joined(signal, starts, ends);
@@ -91,25 +99,34 @@ class SpeechSegmenterTest {
         return new int[] {first * frame, (last + 1) * frame};
     }
 
-    private static void assertOneSegmentPerClip(Joined j, List<SpeechSegment> segments, int rate, VadOptions o, int worstMs) {
+    /**
+     * Every boundary within {@code worstMs} of the truth (padding added), and at least {@code share} of
+     * them within 150 ms. The energy-based truth is itself off where a clip ends in applause (JFK: the
+     * energy truth runs to the last sample) or where a LibriVox clip's noise floor sits only 27-30 dB
+     * under its peak (the energy truth starts in the noise), so not every boundary can meet 150 ms.
+     * Measured: 18 of 20 within 150 ms at 16 kHz, 15 of 20 at 8 kHz, worst 264 ms at both.
+     */
+    private static void assertOneSegmentPerClip(Joined j, List<SpeechSegment> segments, int rate, VadOptions o,
+                                                int worstMs, double share) {
         assertEquals(j.speechStart().length, segments.size(), "one segment per clip, got " + describe(segments));
-        long tolerance = 150L * rate / 1000;
         long prefix = (long) o.prefixPaddingMs() * rate / 1000;
         long trail = (long) Math.min(SileroSpeechSegmenter.TRAILING_PAD_MS, o.silenceDurationMs()) * rate / 1000;
-        // The energy-based truth counts non-speech sound as speech where a clip is cut mid-breath or ends in
-        // crowd noise (JFK), so a few boundaries disagree by more than the bar: all must be within 300 ms (400 ms at 8 kHz),
-        // and at least 80 % within 150 ms (measured: 18 of 20 at 16 kHz, 16 of 20 at 8 kHz).
         int within = 0;
         StringBuilder report = new StringBuilder();
         for (int i = 0; i < segments.size(); i++) {
             SpeechSegment s = segments.get(i);
+            long startError = (s.startSample() - (j.speechStart()[i] - prefix)) * 1000 / rate;
+            long endError = (s.endSample() - (j.speechEnd()[i] + trail)) * 1000 / rate;
+            report.append(String.format(" clip %d: start %+d ms, end %+d ms;", i, startError, endError));
+            within += (Math.abs(startError) <= 150 ? 1 : 0) + (Math.abs(endError) <= 150 ? 1 : 0);
+        }
+        for (int i = 0; i < segments.size(); i++) {
+            SpeechSegment s = segments.get(i);
             long startError = Math.abs(s.startSample() - (j.speechStart()[i] - prefix)) * 1000 / rate;
             long endError = Math.abs(s.endSample() - (j.speechEnd()[i] + trail)) * 1000 / rate;
-            report.append(String.format(" clip %d: start off by %d ms, end by %d ms;", i, startError, endError));
             assertTrue(startError <= worstMs && endError <= worstMs, "clip " + i + " boundaries too far off:" + report);
-            within += (startError <= tolerance * 1000 / rate ? 1 : 0) + (endError <= tolerance * 1000 / rate ? 1 : 0);
         }
-        assertTrue(within >= 0.8 * 2 * segments.size(), within + " of " + 2 * segments.size() + " boundaries within 150 ms:" + report);
+        assertTrue(within >= share * 2 * segments.size(), within + " of " + 2 * segments.size() + " boundaries within 150 ms:" + report);
     }
 
     private static String describe(List<SpeechSegment> segments) {
@@ -117,23 +134,39 @@ class SpeechSegmenterTest {
     }
 
     /**
-     * The readers pause for up to a second inside a sentence (JFK between "Americans" and "ask not"),
-     * longer than the 500 ms default closes on; the clips are 1 s apart plus their own quiet margins.
+     * JFK pauses for about a second inside his sentence ("my fellow Americans ... ask not"), longer than
+     * the 500 ms default closes on; measured, 1,100 ms is the shortest silence that keeps it whole (all
+     * other clips stay whole at 500 ms). The clips are 1 s apart plus their own quiet margins.
      */
     static final VadOptions SENTENCES = VadOptions.DEFAULTS.withSilenceDurationMs(1_100);
 
     @Test
-    void withDefaultsPausesOverHalfASecondEndASegment() {
+    void withDefaultsOnlyJfksSecondLongPausesEndASegment() {
         Joined j = join(clips, 16_000);
         List<SpeechSegment> segments = SpeechSegments.detect(vad, j.signal(), 16_000, VadOptions.DEFAULTS);
-        assertTrue(segments.size() > clips.size(), "the in-sentence pauses should split clips: " + describe(segments));
+        int[] perClip = new int[clips.size()];
+        for (SpeechSegment s : segments) {
+            int k = 0;
+            while (k + 1 < perClip.length && j.speechStart()[k + 1] - 16_000 <= s.startSample()) {
+                k++;
+            }
+            perClip[k]++;
+        }
+        String got = java.util.Arrays.toString(perClip) + " " + describe(segments);
+        for (int k = 0; k < perClip.length; k++) {
+            if (names.get(k).contains("jfk")) {
+                assertTrue(perClip[k] >= 2, "JFK's in-sentence pauses should split it: " + got);
+            } else {
+                assertEquals(1, perClip[k], names.get(k) + " should stay whole at 500 ms: " + got);
+            }
+        }
     }
 
     @Test
     void findsExactlyOneSegmentPerClipWithBoundariesWithin150Ms() {
         Joined j = join(clips, 16_000);
         List<SpeechSegment> segments = SpeechSegments.detect(vad, j.signal(), 16_000, SENTENCES);
-        assertOneSegmentPerClip(j, segments, 16_000, SENTENCES, 300);
+        assertOneSegmentPerClip(j, segments, 16_000, SENTENCES, 300, 0.8);
     }
 
     @Test
@@ -141,48 +174,182 @@ class SpeechSegmenterTest {
         List<float[]> narrow = clips.stream().map(c -> Resampler.resample(c, 16_000, 8_000)).toList();
         Joined j = join(narrow, 8_000);
         List<SpeechSegment> segments = SpeechSegments.detect(vad, j.signal(), 8_000, SENTENCES);
-        // Narrowband, Silero lets go of decaying word endings sooner: measured up to 350 ms early.
-        assertOneSegmentPerClip(j, segments, 8_000, SENTENCES, 400);
+        // Narrowband, Silero misses a little more of the quiet edges: 15 of 20 within 150 ms.
+        assertOneSegmentPerClip(j, segments, 8_000, SENTENCES, 300, 0.7);
     }
 
     @Test
     void streamingInRandomChunksGivesExactlyTheOfflineSegments() {
-        Joined j = join(clips.subList(0, 4), 16_000);
-        List<SpeechSegment> offline = SpeechSegments.detect(vad, j.signal(), 16_000, VadOptions.DEFAULTS);
+        // the defaults split the clips at their inner pauses too: many segments, many boundaries
+        assertStreamingMatchesOffline(join(clips, 16_000).signal(), 16_000, VadOptions.DEFAULTS);
+    }
+
+    @Test
+    void streamingInRandomChunksGivesExactlyTheOfflineSegmentsAt8kHz() {
+        List<float[]> narrow = clips.stream().map(c -> Resampler.resample(c, 16_000, 8_000)).toList();
+        assertStreamingMatchesOffline(join(narrow, 8_000).signal(), 8_000, VadOptions.DEFAULTS);
+    }
+
+    @Test
+    void streamsOnManyThreadsShareOneSessionAndGetTheirOwnResults() throws Exception {
+        float[] speechFirst = join(clips.subList(0, 4), 16_000).signal();
+        float[] speechLater = join(clips.subList(4, 8), 16_000).signal();
+        List<SpeechSegment> first = SpeechSegments.detect(vad, speechFirst, 16_000, VadOptions.DEFAULTS);
+        List<SpeechSegment> later = SpeechSegments.detect(vad, speechLater, 16_000, VadOptions.DEFAULTS);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            List<java.util.concurrent.Future<List<SpeechSegment>>> runs = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                float[] signal = t % 2 == 0 ? speechFirst : speechLater;
+                runs.add(pool.submit(() -> SpeechSegments.detect(vad, signal, 16_000, VadOptions.DEFAULTS)));
+            }
+            for (int t = 0; t < runs.size(); t++) {
+                List<SpeechSegment> expected = t % 2 == 0 ? first : later;
+                List<SpeechSegment> got = runs.get(t).get();
+                assertEquals(expected.size(), got.size(), "stream " + t + " segments");
+                for (int i = 0; i < got.size(); i++) {
+                    assertArrayEquals(expected.get(i).samples(), got.get(i).samples(), "stream " + t + " segment " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void streamingMatchesOfflineWhenSoftOnsetsReachFarBack() {
+        // a release threshold of 0.05 lets the onset search walk back over many weak windows
+        VadOptions wide = new VadOptions(0.9, 0.85, 300, 500, 250, 30);
+        float[] signal = join(clips, 16_000).signal();
+        assertStreamingMatchesOffline(signal, 16_000, wide);
+        assertStreamingMatchesOffline(signal, 16_000, wide, 512);
+    }
+
+    private static void assertStreamingMatchesOffline(float[] signal, int rate, VadOptions options) {
+        assertStreamingMatchesOffline(signal, rate, options, 0);
+    }
+
+    /** @param chunk fixed chunk size, or 0 for random sizes from 1 to 4,000 (seed 42) */
+    private static void assertStreamingMatchesOffline(float[] signal, int rate, VadOptions options, int chunk) {
+        List<SegmenterEvent> whole;
+        try (SpeechSegmenter s = vad.open(rate, options)) {
+            whole = new ArrayList<>(s.accept(signal));
+            whole.addAll(s.flush());
+        }
         Random random = new Random(42);
-        List<SpeechSegment> streamed = new ArrayList<>();
-        List<SegmenterEvent> events = new ArrayList<>();
-        try (SpeechSegmenter s = vad.open(16_000, VadOptions.DEFAULTS)) {
-            for (int at = 0; at < j.signal().length; ) {
-                int n = Math.min(1 + random.nextInt(4_000), j.signal().length - at);
-                events.addAll(s.accept(j.signal(), at, n));
+        List<SegmenterEvent> chunked = new ArrayList<>();
+        try (SpeechSegmenter s = vad.open(rate, options)) {
+            for (int at = 0; at < signal.length; ) {
+                int n = Math.min(chunk > 0 ? chunk : 1 + random.nextInt(4_000), signal.length - at);
+                chunked.addAll(s.accept(signal, at, n));
                 at += n;
             }
-            events.addAll(s.flush());
-            assertEquals(j.signal().length, s.position());
+            chunked.addAll(s.flush());
+            assertEquals(signal.length, s.position(), "the time line counts every sample");
         }
-        for (SegmenterEvent e : events) {
-            if (e instanceof SegmenterEvent.SegmentClosed c) {
-                streamed.add(c.segment());
+        List<SpeechSegment> offline = SpeechSegments.detect(vad, signal, rate, options);
+        assertTrue(offline.size() >= 10, "expected a segment per clip at least, got " + describe(offline));
+        assertEquals(whole.size(), chunked.size(), "event count");
+        List<SpeechSegment> streamed = new ArrayList<>();
+        for (int i = 0; i < whole.size(); i++) {
+            SegmenterEvent a = whole.get(i), b = chunked.get(i);
+            if (a instanceof SegmenterEvent.SegmentClosed ca && b instanceof SegmenterEvent.SegmentClosed cb) {
+                assertEquals(ca.segment().startSample(), cb.segment().startSample(), "event " + i + " start");
+                assertArrayEquals(ca.segment().samples(), cb.segment().samples(), "event " + i + " samples");
+                streamed.add(cb.segment());
+            } else {
+                assertEquals(a, b, "event " + i);
             }
         }
-        assertEquals(offline.size(), streamed.size());
+        assertEquals(offline.size(), streamed.size(), "segments");
         for (int i = 0; i < offline.size(); i++) {
             assertEquals(offline.get(i).startSample(), streamed.get(i).startSample(), "segment " + i + " start");
             assertArrayEquals(offline.get(i).samples(), streamed.get(i).samples(), "segment " + i + " samples");
+            SpeechSegment seg = offline.get(i);
+            assertArrayEquals(java.util.Arrays.copyOfRange(signal, (int) seg.startSample(), (int) seg.endSample()), seg.samples(),
+                    "segment " + i + " is the signal's own samples at its place on the time line");
         }
-        assertEventsArePaired(events);
+        assertEventsArePaired(chunked);
     }
 
-    /** Started, stopped, closed, in that order, for every segment. */
+    /**
+     * Started, stopped, closed, in that order, for every segment; the start reported is the segment's
+     * first sample and the segment reaches at least to the reported speech end.
+     */
     static void assertEventsArePaired(List<SegmenterEvent> events) {
         int expect = 0;
+        long startedMs = -1, stoppedMs = -1;
         for (SegmenterEvent e : events) {
-            int kind = e instanceof SegmenterEvent.SpeechStarted ? 0 : e instanceof SegmenterEvent.SpeechStopped ? 1 : 2;
-            assertEquals(expect, kind, "event order broken at " + e);
+            switch (e) {
+                case SegmenterEvent.SpeechStarted st -> {
+                    assertEquals(0, expect, "event order broken at " + e);
+                    startedMs = st.audioStartMs();
+                }
+                case SegmenterEvent.SpeechStopped sp -> {
+                    assertEquals(1, expect, "event order broken at " + e);
+                    stoppedMs = sp.audioEndMs();
+                }
+                case SegmenterEvent.SegmentClosed c -> {
+                    assertEquals(2, expect, "event order broken at " + e);
+                    assertEquals(startedMs, c.segment().startMs(), "speech_started reports the segment's padded start");
+                    assertTrue(c.segment().endMs() >= stoppedMs, "segment ends before its speech end: " + e);
+                }
+            }
             expect = (expect + 1) % 3;
         }
         assertEquals(0, expect, "stream ended inside a segment");
+    }
+
+    @Test
+    void flushClosesSpeechInProgressAndTheStreamGoesOn() {
+        float[] speech = clips.get(1);
+        try (SpeechSegmenter s = vad.open(16_000, VadOptions.DEFAULTS)) {
+            List<SegmenterEvent> events = new ArrayList<>(s.accept(new float[16_000]));
+            events.addAll(s.accept(speech, 0, 3 * 16_000)); // stop mid-sentence
+            events.addAll(s.flush());
+            assertTrue(events.getLast() instanceof SegmenterEvent.SegmentClosed, "flush closes the open segment: " + events);
+            assertEquals(List.of(), s.flush(), "nothing left open");
+            SpeechSegment cut = ((SegmenterEvent.SegmentClosed) events.getLast()).segment();
+            assertEquals(s.position(), cut.endSample(), "a commit mid-speech keeps all audio up to now");
+            events.addAll(s.accept(speech, 3 * 16_000, speech.length - 3 * 16_000));
+            events.addAll(s.accept(new float[16_000]));
+            events.addAll(s.flush());
+            assertEventsArePaired(events);
+            assertTrue(events.stream().filter(e -> e instanceof SegmenterEvent.SegmentClosed).count() >= 2,
+                    "speech after the flush opens a new segment: " + events);
+        }
+    }
+
+    @Test
+    void clearDropsTheOpenSegmentButKeepsTheTimeLine() {
+        float[] speech = clips.get(1);
+        try (SpeechSegmenter s = vad.open(16_000, VadOptions.DEFAULTS)) {
+            List<SegmenterEvent> events = new ArrayList<>(s.accept(speech, 0, 2 * 16_000 + 100));
+            assertTrue(events.getLast() instanceof SegmenterEvent.SpeechStarted, "speech under way: " + events);
+            s.clear();
+            assertEquals(2 * 16_000 + 100, s.position());
+            assertEquals(List.of(), s.flush(), "clear dropped the segment");
+            List<SegmenterEvent> after = new ArrayList<>(s.accept(speech, 2 * 16_000 + 100, speech.length - 2 * 16_000 - 100));
+            after.addAll(s.accept(new float[16_000]));
+            after.addAll(s.flush());
+            for (SegmenterEvent e : after) {
+                if (e instanceof SegmenterEvent.SegmentClosed c) {
+                    assertTrue(c.segment().startSample() >= 2 * 16_000 + 100, "no cleared audio in " + c.segment().startMs());
+                }
+            }
+        }
+    }
+
+    @Test
+    void badInputIsRefusedWithAClearMessage() {
+        IllegalArgumentException rate = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> vad.open(44_100, VadOptions.DEFAULTS));
+        assertTrue(rate.getMessage().contains("44100"), rate.getMessage());
+        try (SpeechSegmenter s = vad.open(16_000, VadOptions.DEFAULTS)) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> s.accept(new float[10], 5, 10));
+        }
+        SpeechSegmenter closed = vad.open(16_000, VadOptions.DEFAULTS);
+        closed.close();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> closed.accept(new float[10]));
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.FileNotFoundException.class,
+                () -> SileroVad.open(java.nio.file.Path.of("no-such-dir", "silero_vad.onnx")));
     }
 
     @Test

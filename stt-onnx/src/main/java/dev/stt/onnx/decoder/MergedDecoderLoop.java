@@ -115,9 +115,11 @@ public final class MergedDecoderLoop {
                     if (step == 0 && request.firstStepLogits() != null) {
                         request.firstStepLogits().accept(r, row.clone());
                     }
-                    request.filter().apply(r, step, java.util.Arrays.copyOf(tokens[r], length[r]), row);
+                    if (request.filter() != LogitsFilter.NONE) {
+                        request.filter().apply(r, step, java.util.Arrays.copyOf(tokens[r], length[r]), row);
+                    }
                     int best = argmax(row);
-                    sumLogProb[r] += row[best] - logSumExp(row);
+                    sumLogProb[r] += row[best] - logSumExp(row, row[best]);
                     next[r] = best;
                     if (isStop(best, request.stopTokens())) {
                         done[r] = true;
@@ -186,11 +188,17 @@ public final class MergedDecoderLoop {
         return best;
     }
 
-    static double logSumExp(float[] x) {
+    /** log(sum(exp(x))), the softmax normaliser: {@code exp(x[i] - logSumExp(x))} is token i's probability. */
+    public static double logSumExp(float[] x) {
         float max = Float.NEGATIVE_INFINITY;
         for (float v : x) {
             max = Math.max(max, v);
         }
+        return logSumExp(x, max);
+    }
+
+    /** {@link #logSumExp(float[])} given the maximum, which the greedy choice has already found. */
+    static double logSumExp(float[] x, float max) {
         double sum = 0;
         for (float v : x) {
             sum += Math.exp(v - max);

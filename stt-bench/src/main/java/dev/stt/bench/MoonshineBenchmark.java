@@ -1,0 +1,90 @@
+package dev.stt.bench;
+
+import dev.stt.audio.WavReader;
+import dev.stt.engine.EngineConfig;
+import dev.stt.engine.SttEngine;
+import dev.stt.engine.SttEngines;
+import dev.stt.engine.TranscribeOptions;
+import dev.stt.engine.Transcript;
+import dev.stt.eval.SpeechCorpus;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Moonshine tiny on the CPU: {@code java -jar stt-bench/target/benchmarks.jar MoonshineBenchmark} from the
+ * repository root (the clips are read from {@code ../shared/data/speech}, or {@code -Dstt.shared.dir}).
+ *
+ * <p>Real-time factor = score / audio length: {@code jfk} is 11.0 s of audio, {@code corpus} the ten shared
+ * clips one after another (56.9 s), {@code corpusBatched} the same clips in one
+ * {@link SttEngine#transcribeBatch} call. Moonshine's own runtime (onnxruntime-node, 2 threads) measures
+ * a real-time factor of 0.035–0.050 on these clips.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 5)
+@Measurement(iterations = 5, time = 5)
+@Fork(value = 1, jvmArgs = "--enable-native-access=ALL-UNNAMED")
+public class MoonshineBenchmark {
+
+    @Param({"1", "2"})
+    public int threads;
+
+    private SttEngine engine;
+    private float[] jfk;
+    private List<float[]> corpus;
+
+    @Setup
+    public void open() throws IOException {
+        engine = SttEngines.open(EngineConfig.builder("moonshine-tiny").intraThreads(threads).build());
+        corpus = new ArrayList<>();
+        for (SpeechCorpus.Clip c : SpeechCorpus.load(SpeechCorpus.sharedSpeechDir())) {
+            float[] pcm = WavReader.read(c.wav()).toMono16k();
+            corpus.add(pcm);
+            if (c.name().equals("jfk")) {
+                jfk = pcm;
+            }
+        }
+        if (jfk == null) {
+            throw new IOException("jfk.wav is missing from " + SpeechCorpus.sharedSpeechDir());
+        }
+    }
+
+    @TearDown
+    public void close() {
+        engine.close();
+    }
+
+    @Benchmark
+    public Transcript jfk() {
+        return engine.transcribe(jfk);
+    }
+
+    @Benchmark
+    public List<Transcript> corpus() {
+        List<Transcript> out = new ArrayList<>(corpus.size());
+        for (float[] clip : corpus) {
+            out.add(engine.transcribe(clip));
+        }
+        return out;
+    }
+
+    @Benchmark
+    public List<Transcript> corpusBatched() {
+        return engine.transcribeBatch(corpus, TranscribeOptions.DEFAULTS);
+    }
+}

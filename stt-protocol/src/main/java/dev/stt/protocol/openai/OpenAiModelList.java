@@ -1,0 +1,31 @@
+package dev.stt.protocol.openai;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+
+/** The body of {@code GET /v1/models}: {@code {"object":"list","data":[{"id","object":"model","created","owned_by"}]}}. */
+public final class OpenAiModelList {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private OpenAiModelList() {
+    }
+
+    /** @param createdEpochSeconds when the server loaded its models */
+    public static String json(List<String> modelIds, long createdEpochSeconds) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("object", "list");
+        ArrayNode data = o.putArray("data");
+        for (String id : modelIds) {
+            ObjectNode m = data.addObject();
+            m.put("id", id);
+            m.put("object", "model");
+            m.put("created", createdEpochSeconds);
+            m.put("owned_by", "stt");
+        }
+        return o.toString();
+    }
+}

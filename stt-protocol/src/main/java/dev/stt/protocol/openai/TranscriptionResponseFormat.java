@@ -1,0 +1,147 @@
+package dev.stt.protocol.openai;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stt.engine.TimedText;
+import dev.stt.engine.WordTiming;
+
+import java.util.Locale;
+
+/** The {@code response_format}s of {@code POST /v1/audio/transcriptions} and how each renders a result. */
+public enum TranscriptionResponseFormat {
+    JSON("json", "application/json"),
+    TEXT("text", "text/plain; charset=utf-8"),
+    SRT("srt", "application/x-subrip; charset=utf-8"),
+    VTT("vtt", "text/vtt; charset=utf-8"),
+    VERBOSE_JSON("verbose_json", "application/json");
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final String wireName;
+    private final String contentType;
+
+    TranscriptionResponseFormat(String wireName, String contentType) {
+        this.wireName = wireName;
+        this.contentType = contentType;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public String contentType() {
+        return contentType;
+    }
+
+    public static TranscriptionResponseFormat fromWireName(String name) {
+        if (name == null || name.isEmpty()) {
+            return JSON;
+        }
+        for (TranscriptionResponseFormat f : values()) {
+            if (f.wireName.equals(name)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("response_format must be one of json, text, srt, vtt, verbose_json; got '"
+                + name + "'");
+    }
+
+    /** The response body for {@code result}; {@code words} adds word timings to verbose_json when present. */
+    public String render(TranscriptionResult result, boolean words) {
+        return switch (this) {
+            case JSON -> json(result);
+            case TEXT -> result.text() + "\n";
+            case SRT -> srt(result);
+            case VTT -> vtt(result);
+            case VERBOSE_JSON -> verboseJson(result, words);
+        };
+    }
+
+    private static String json(TranscriptionResult r) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("text", r.text());
+        usage(o, r);
+        return o.toString();
+    }
+
+    private static void usage(ObjectNode o, TranscriptionResult r) {
+        ObjectNode u = o.putObject("usage");
+        u.put("type", "duration");
+        u.put("seconds", (long) Math.ceil(r.durationSeconds()));
+    }
+
+    private static String verboseJson(TranscriptionResult r, boolean withWords) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("task", "transcribe");
+        o.put("language", languageName(r.language()));
+        o.put("duration", round3(r.durationSeconds()));
+        o.put("text", r.text());
+        ArrayNode segments = o.putArray("segments");
+        int id = 0;
+        for (TimedText s : r.segments()) {
+            ObjectNode seg = segments.addObject();
+            seg.put("id", id++);
+            seg.put("seek", (int) Math.round(s.start() * 100));
+            seg.put("start", round3(s.start()));
+            seg.put("end", round3(s.end()));
+            seg.put("text", s.text());
+            seg.putArray("tokens");
+            seg.put("temperature", 0.0);
+            seg.put("avg_logprob", 0.0);
+            seg.put("compression_ratio", 1.0);
+            seg.put("no_speech_prob", 0.0);
+        }
+        if (withWords) {
+            ArrayNode words = o.putArray("words");
+            for (WordTiming w : r.words()) {
+                ObjectNode word = words.addObject();
+                word.put("word", w.word().strip());
+                word.put("start", round3(w.start()));
+                word.put("end", round3(w.end()));
+            }
+        }
+        usage(o, r);
+        return o.toString();
+    }
+
+    private static String srt(TranscriptionResult r) {
+        StringBuilder b = new StringBuilder();
+        int n = 1;
+        for (TimedText s : r.segments()) {
+            b.append(n++).append('\n')
+                    .append(timestamp(s.start(), ',')).append(" --> ").append(timestamp(s.end(), ',')).append('\n')
+                    .append(s.text().strip()).append("\n\n");
+        }
+        return b.toString();
+    }
+
+    private static String vtt(TranscriptionResult r) {
+        StringBuilder b = new StringBuilder("WEBVTT\n\n");
+        for (TimedText s : r.segments()) {
+            b.append(timestamp(s.start(), '.')).append(" --> ").append(timestamp(s.end(), '.')).append('\n')
+                    .append(s.text().strip()).append("\n\n");
+        }
+        return b.toString();
+    }
+
+    /** {@code HH:MM:SS,mmm} (SubRip) or {@code HH:MM:SS.mmm} (WebVTT). */
+    static String timestamp(double seconds, char fractionSeparator) {
+        long ms = Math.round(Math.max(0, seconds) * 1000);
+        return String.format(Locale.ROOT, "%02d:%02d:%02d%c%03d",
+                ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, fractionSeparator, ms % 1000);
+    }
+
+    /** OpenAI's verbose_json names the language in English words ("english"), not by code. */
+    static String languageName(String code) {
+        if (code == null || code.isBlank()) {
+            return "english";
+        }
+        String name = Locale.forLanguageTag(code).getDisplayLanguage(Locale.ENGLISH);
+        return name.isEmpty() ? code : name.toLowerCase(Locale.ROOT);
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.stt.protocol.openai;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class InterimTranscriptTest {
+
+    /** Feeds decodes, then a final one; returns deltas + final delta, and checks they concatenate to completed. */
+    private static String run(List<String> interim, String finalDecode, StringBuilder deltas) {
+        InterimTranscript t = new InterimTranscript();
+        for (String d : interim) {
+            deltas.append(t.onInterimDecode(d));
+        }
+        String completed = t.complete(finalDecode);
+        deltas.append(t.finalDelta(completed));
+        assertEquals(completed, deltas.toString(), "deltas must concatenate to completed");
+        return completed;
+    }
+
+    @Test
+    void onlyWordsTwoDecodesAgreeOnAreSent() {
+        InterimTranscript t = new InterimTranscript();
+        assertEquals("", t.onInterimDecode("And so my"));
+        assertEquals("And so ", t.onInterimDecode("And so my fell"));
+        assertEquals("my ", t.onInterimDecode("And so my fellow Amer"));
+        assertEquals("And so my ", t.sent());
+    }
+
+    @Test
+    void agreeingFinalDecodeIsTheCompletedTextAsIs() {
+        String completed = run(List.of("And so my", "And so my fellow", "And so my fellow Americans, ask"),
+                "And so my fellow Americans, ask not what your country can do for you.", new StringBuilder());
+        assertEquals("And so my fellow Americans, ask not what your country can do for you.", completed);
+    }
+
+    @Test
+    void aFinalDecodeThatDisagreesWithSentTextStillStartsWithIt() {
+        StringBuilder deltas = new StringBuilder();
+        String completed = run(List.of("And so my fellow", "And so my fellow citizens"), "And so, my fellow Americans.", deltas);
+        assertTrue(completed.startsWith("And so my "), completed);
+        assertEquals("And so my fellow Americans.", completed);
+    }
+
+    @Test
+    void aLaterInterimDecodeThatDisagreesSendsNothingNew() {
+        InterimTranscript t = new InterimTranscript();
+        t.onInterimDecode("the cat sat");
+        assertEquals("the cat ", t.onInterimDecode("the cat sat on"));
+        assertEquals("", t.onInterimDecode("a cat sat on the"));
+        assertEquals("", t.onInterimDecode("a cat sat on the mat"));
+        assertEquals("the cat ", t.sent());
+    }
+
+    @Test
+    void emptyFinalDecodeAfterDeltasKeepsWhatWasSent() {
+        assertEquals("hello ", run(List.of("hello there", "hello there you"), "", new StringBuilder()));
+        assertEquals("", run(List.of(), "", new StringBuilder()));
+    }
+}

@@ -1,0 +1,57 @@
+package dev.stt.server.openai;
+
+import dev.stt.protocol.openai.OpenAiErrors;
+import dev.stt.protocol.openai.OpenAiModelList;
+import dev.stt.server.HttpResponses;
+import dev.stt.server.SttServer;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLException;
+import java.util.List;
+
+/**
+ * Puts the OpenAI-compatible doors on a server: Realtime transcription sessions at {@code /v1/realtime},
+ * {@code POST /v1/audio/transcriptions}, {@code GET /v1/models}; and, when configured, TLS and API-key
+ * authentication on every connection.
+ */
+public final class OpenAiCompatibility {
+
+    private static final Logger log = LoggerFactory.getLogger(OpenAiCompatibility.class);
+
+    private OpenAiCompatibility() {
+    }
+
+    /** Call before {@link SttServer#start()}. */
+    public static SttServer install(SttServer server, OpenAiOptions options) throws SSLException {
+        server.door("/v1/realtime", (s, upgrade) -> new RealtimeTranscriptionHandler(s, options, upgrade));
+        server.route("/v1/audio/transcriptions", new TranscriptionsRoute());
+        long created = System.currentTimeMillis() / 1000;
+        server.route("/v1/models", (s, ctx, req) -> {
+            if (req.method() != HttpMethod.GET) {
+                HttpResponses.json(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, OpenAiErrors.invalidRequest("use GET", null));
+            } else {
+                HttpResponses.json(ctx, req, HttpResponseStatus.OK, OpenAiModelList.json(List.of(s.config().model()), created));
+            }
+        });
+        SslContext tls = options.tls()
+                ? SslContextBuilder.forServer(options.tlsCert().toFile(), options.tlsKey().toFile()).build() : null;
+        String apiKey = options.apiKey();
+        int maxUpload = server.config().maxMessageBytes();
+        server.onConnection(p -> {
+            if (tls != null) {
+                p.addFirst("tls", tls.newHandler(p.channel().alloc()));
+            }
+            if (apiKey != null) {
+                p.addBefore("aggregate", "api-key", new ApiKeyGuard(apiKey));
+            }
+            p.addBefore("aggregate", "upload-limit", new UploadLimit(maxUpload));
+        });
+        log.info("OpenAI-compatible API on /v1 (TLS {}, API key {})", tls != null ? "on" : "off", apiKey != null ? "required" : "off");
+        return server;
+    }
+}

@@ -1,0 +1,491 @@
+package dev.stt.server.openai;
+
+import dev.stt.audio.AudioFormatException;
+import dev.stt.audio.Resampler;
+import dev.stt.engine.SttEngine;
+import dev.stt.engine.TranscribeOptions;
+import dev.stt.protocol.openai.InterimTranscript;
+import dev.stt.protocol.openai.RealtimeAudioFormat;
+import dev.stt.protocol.openai.RealtimeClientEvent;
+import dev.stt.protocol.openai.RealtimeClientEvents;
+import dev.stt.protocol.openai.RealtimeProtocolException;
+import dev.stt.protocol.openai.RealtimeServerEvents;
+import dev.stt.protocol.openai.TranscriptionSessionConfig;
+import dev.stt.server.SttServer;
+import dev.stt.server.WebSocketSessionHandler;
+import dev.stt.session.ClosedSegment;
+import dev.stt.session.Pipeline;
+import dev.stt.session.SegmentResult;
+import dev.stt.session.SessionConfig;
+import dev.stt.session.SessionListener;
+import dev.stt.session.TranscriptionSession;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * OpenAI Realtime transcription sessions at {@code /v1/realtime}: a thin adapter over the shared
+ * {@link TranscriptionSession}. It names items, chains commits, keeps the 100 ms commit rule, and adds
+ * interim text: while speech is open it re-decodes the segment every {@link OpenAiOptions#interimIntervalMs()}
+ * of audio and sends the stable part as deltas ({@link InterimTranscript} keeps their concatenation equal to
+ * the completed transcript).
+ *
+ * <p>Threads: client events arrive on the event loop; speech events on the session's audio thread; results
+ * and interim decodes on inference workers. Item state and sends happen under one lock, so each item's
+ * events leave in order (speech_started, speech_stopped, committed, deltas, completed).
+ */
+final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(RealtimeTranscriptionHandler.class);
+    /** The Realtime API refuses to commit less audio than this. */
+    static final int MIN_COMMIT_MS = 100;
+    /** Interim decodes stop for segments longer than this (the final decode still happens); bounds the audio kept. */
+    private static final int MAX_INTERIM_SECONDS = 20;
+
+    /** Audio goes to the shared session a second at a time, so one 15 MiB append never trips its buffered-audio limit. */
+    private static final int CHUNK_MS = 1000;
+    /** Session work (audio tasks, segments) in progress above which more audio waits and the socket is not read. */
+    private static final int MAX_OUTSTANDING = 8;
+
+    private final OpenAiOptions options;
+    private final RealtimeServerEvents events = new RealtimeServerEvents();
+    private final boolean beta;
+    private ChannelHandlerContext ctx;
+
+    // event loop only
+    private TranscriptionSessionConfig config;
+    private TranscriptionSession session;
+    private SessionConfig sessionConfig;
+    private byte oddByte = -1; // a PCM16 sample split across two appends
+    private boolean hasOddByte;
+    private double uncommittedMs;
+    private RecentAudio recent;
+    private long rateOriginMs;    // stream time at which the current format's audio began
+    private long sessionOriginMs; // stream time at which the current shared session began (its time 0)
+    private double streamMs;
+    private double sinceInterimMs;
+
+    private final ArrayDeque<RealtimeClientEvent> backlog = new ArrayDeque<>();
+    private final ArrayDeque<float[]> pendingAudio = new ArrayDeque<>();
+    private boolean retryScheduled;
+
+    // guarded by this
+    private String openItem;         // speech started, not yet committed
+    private long openItemStartMs;
+    private String previousItem;
+    private final Map<String, InterimTranscript> interim = new HashMap<>();
+    private final AtomicBoolean interimRunning = new AtomicBoolean();
+
+    RealtimeTranscriptionHandler(SttServer server, OpenAiOptions options, FullHttpRequest upgrade) {
+        super(server);
+        this.options = options;
+        String beta = upgrade.headers().get("OpenAI-Beta");
+        this.beta = beta != null && beta.contains("realtime=v1");
+        List<String> model = new QueryStringDecoder(upgrade.uri()).parameters().get("model");
+        this.config = TranscriptionSessionConfig.defaults(
+                model != null && !model.isEmpty() && !model.get(0).isBlank() ? model.get(0) : server.config().model());
+        this.recent = recentAudioFor(config.format());
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        server.metrics().sessions().incrementAndGet();
+        // one append may carry 15 MiB of audio (20 MiB of base64), more than the server's general message limit
+        if (ctx.pipeline().get("ws-aggregate") != null) {
+            ctx.pipeline().replace("ws-aggregate", "ws-aggregate", new WebSocketFrameAggregator(RealtimeClientEvents.MAX_FRAME_CHARS));
+        }
+        send(ctx, events.sessionCreated(config, beta));
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame && frame.content().readableBytes() <= RealtimeClientEvents.MAX_FRAME_CHARS) {
+            onText(ctx, frame.content().toString(StandardCharsets.UTF_8));
+        } else {
+            super.channelRead0(ctx, frame);
+        }
+    }
+
+    @Override
+    protected void onText(ChannelHandlerContext ctx, String text) {
+        try {
+            backlog.add(RealtimeClientEvents.parse(text));
+        } catch (RealtimeProtocolException e) {
+            refused(e);
+            return;
+        }
+        if (!retryScheduled) {
+            pump();
+        }
+    }
+
+    /**
+     * Handles client events in order, feeding their audio to the session as it keeps up. While the
+     * session is behind, the socket is not read (backpressure reaches the client through TCP) and later
+     * events wait, so a commit never overtakes the audio before it.
+     */
+    private void pump() {
+        while (true) {
+            while (!pendingAudio.isEmpty()) {
+                if (session == null || !ctx.channel().isActive()) {
+                    pendingAudio.clear();
+                    break;
+                }
+                if (session.outstanding() >= MAX_OUTSTANDING) {
+                    ctx.channel().config().setAutoRead(false);
+                    retryScheduled = true;
+                    ctx.executor().schedule(() -> {
+                        retryScheduled = false;
+                        pump();
+                    }, 10, TimeUnit.MILLISECONDS);
+                    return;
+                }
+                take(session, pendingAudio.poll());
+            }
+            RealtimeClientEvent next = backlog.poll();
+            if (next == null) {
+                break;
+            }
+            try {
+                switch (next) {
+                    case RealtimeClientEvent.SessionUpdate u -> update(u);
+                    case RealtimeClientEvent.AudioAppend a -> append(a);
+                    case RealtimeClientEvent.AudioCommit c -> commit(c);
+                    case RealtimeClientEvent.AudioClear c -> clear();
+                }
+            } catch (RealtimeProtocolException e) {
+                refused(e);
+            }
+        }
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    private void refused(RealtimeProtocolException e) {
+        server.metrics().error(e.code());
+        send(ctx, events.error(e));
+    }
+
+    @Override
+    protected void onBinary(ChannelHandlerContext ctx, byte[] data) {
+        sendError(ctx, "invalid_event", "the Realtime API takes JSON text events; send audio as input_audio_buffer.append");
+    }
+
+    private void update(RealtimeClientEvent.SessionUpdate u) {
+        TranscriptionSessionConfig next;
+        try {
+            next = u.applyTo(config);
+        } catch (RealtimeProtocolException e) {
+            throw e.forClientEvent(u.eventId());
+        }
+        if (next.format() != config.format()) {
+            hasOddByte = false;
+            rateOriginMs = (long) streamMs;
+            recent = recentAudioFor(next.format());
+        }
+        config = next;
+        if (session != null && !sessionConfigFor(config).equals(sessionConfig)) {
+            // VAD and engine options are fixed per shared session: later audio goes to a fresh one
+            closeSession();
+        }
+        send(ctx, events.sessionUpdated(config, u.beta() || beta));
+    }
+
+    private void append(RealtimeClientEvent.AudioAppend a) {
+        if (session(a.eventId()) == null) {
+            return;
+        }
+        RealtimeAudioFormat format = config.format();
+        byte[] bytes = a.audio();
+        if (format == RealtimeAudioFormat.PCM16) {
+            bytes = wholeSamples(bytes);
+        }
+        if (bytes.length == 0) {
+            return;
+        }
+        float[] samples = format.decode(bytes, 0, bytes.length);
+        int chunk = format.sampleRate() * CHUNK_MS / 1000;
+        for (int at = 0; at < samples.length; at += chunk) {
+            pendingAudio.add(at == 0 && samples.length <= chunk ? samples
+                    : java.util.Arrays.copyOfRange(samples, at, Math.min(samples.length, at + chunk)));
+        }
+    }
+
+    /** One chunk into the shared session, and the bookkeeping for commits and interim text. */
+    private void take(TranscriptionSession s, float[] samples) {
+        RealtimeAudioFormat format = config.format();
+        try {
+            if (!s.append(samples, format.sampleRate())) {
+                return; // the listener already told the client why
+            }
+        } catch (AudioFormatException e) {
+            refused(new RealtimeProtocolException("invalid_value", "audio", e.getMessage()));
+            return;
+        }
+        double ms = samples.length * 1000.0 / format.sampleRate();
+        server.metrics().audio(ms / 1000);
+        uncommittedMs += ms;
+        streamMs += ms;
+        if (options.interimIntervalMs() > 0) {
+            recent.append(samples);
+        }
+        sinceInterimMs += ms;
+        if (options.interimIntervalMs() > 0 && sinceInterimMs >= options.interimIntervalMs()) {
+            sinceInterimMs = 0;
+            startInterimDecode(s.config().transcribe());
+        }
+    }
+
+    /** PCM16 samples may be split across appends: keep a dangling byte for the next one. */
+    private byte[] wholeSamples(byte[] bytes) {
+        byte[] all = bytes;
+        if (hasOddByte) {
+            all = new byte[bytes.length + 1];
+            all[0] = oddByte;
+            System.arraycopy(bytes, 0, all, 1, bytes.length);
+            hasOddByte = false;
+        }
+        if ((all.length & 1) == 1) {
+            oddByte = all[all.length - 1];
+            hasOddByte = true;
+            return java.util.Arrays.copyOf(all, all.length - 1);
+        }
+        return all;
+    }
+
+    private void commit(RealtimeClientEvent.AudioCommit c) {
+        if (uncommittedMs < MIN_COMMIT_MS) {
+            throw new RealtimeProtocolException("input_audio_buffer_commit_empty", null, String.format(
+                    "Error committing input audio buffer: buffer too small. Expected at least %d ms of audio, "
+                            + "but buffer only has %.2f ms of audio.", MIN_COMMIT_MS, uncommittedMs))
+                    .forClientEvent(c.eventId());
+        }
+        uncommittedMs = 0;
+        if (session != null) {
+            session.commit();
+        }
+    }
+
+    private void clear() {
+        uncommittedMs = 0;
+        hasOddByte = false;
+        if (session != null) {
+            session.clear();
+        }
+        synchronized (this) {
+            if (openItem != null) {
+                interim.remove(openItem);
+                openItem = null;
+            }
+            send(ctx, events.cleared());
+        }
+    }
+
+    private SessionConfig sessionConfigFor(TranscriptionSessionConfig c) {
+        SessionConfig base = server.sessionConfig();
+        TranscribeOptions t = base.transcribe().withLanguage(c.language()).withPrompt(c.prompt());
+        return base.withVad(c.turnDetection() == null ? null : c.turnDetection().toVadOptions(base.vad() != null
+                ? base.vad() : server.config().vad())).withTranscribe(t);
+    }
+
+    /** The shared session, opened on first audio; null (and the client told) while models load. */
+    private TranscriptionSession session(String clientEventId) {
+        if (session != null) {
+            return session;
+        }
+        Pipeline pipeline = server.models().pipeline();
+        if (pipeline == null) {
+            server.metrics().error("not_ready");
+            send(ctx, events.error("server_error", "models_not_ready", "Server models not initialized.", null, clientEventId));
+            return null;
+        }
+        sessionConfig = sessionConfigFor(config);
+        sessionOriginMs = (long) streamMs;
+        session = pipeline.open(sessionConfig, new Listener(config.turnDetection() == null, sessionOriginMs));
+        server.sessionOpened(session);
+        return session;
+    }
+
+    private void closeSession() {
+        if (session != null) {
+            session.close();
+            server.sessionClosed(session);
+            session = null;
+        }
+        synchronized (this) {
+            if (openItem != null) {
+                interim.remove(openItem); // its speech will never be committed
+                openItem = null;
+            }
+        }
+    }
+
+    private static RecentAudio recentAudioFor(RealtimeAudioFormat format) {
+        return new RecentAudio((MAX_INTERIM_SECONDS + 1) * format.sampleRate());
+    }
+
+    /** Re-decodes the open segment on an inference worker; skipped when one is running or the pool is busy. */
+    private void startInterimDecode(TranscribeOptions transcribe) {
+        String item;
+        long fromMs;
+        synchronized (this) {
+            item = openItem;
+            fromMs = openItemStartMs;
+        }
+        Pipeline pipeline = server.models().pipeline();
+        // interim text is best effort: it never takes more than half the inference queue from final decodes
+        boolean room = server.inference().queued() < server.inference().queueCapacity() / 2;
+        if (item == null || pipeline == null || !room || !interimRunning.compareAndSet(false, true)) {
+            return;
+        }
+        int rate = config.format().sampleRate();
+        long from = Math.max(0, (fromMs - rateOriginMs) * rate / 1000);
+        float[] audio = recent.since(from);
+        if (audio.length < rate / 4 || audio.length > MAX_INTERIM_SECONDS * rate) {
+            interimRunning.set(false);
+            return;
+        }
+        SttEngine engine = pipeline.engine();
+        try {
+            server.inference().submit(() -> {
+                try {
+                    float[] at16k = rate == SttEngine.SAMPLE_RATE ? audio : Resampler.resample(audio, rate, SttEngine.SAMPLE_RATE);
+                    String text = engine.transcribe(at16k, transcribe).text();
+                    synchronized (this) {
+                        InterimTranscript t = interim.get(item);
+                        if (t != null) {
+                            String delta = t.onInterimDecode(text);
+                            if (!delta.isEmpty()) {
+                                send(ctx, events.transcriptionDelta(item, delta));
+                            }
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    log.debug("interim decode failed", e);
+                } finally {
+                    interimRunning.set(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            interimRunning.set(false);
+        }
+    }
+
+    @Override
+    protected void sendError(ChannelHandlerContext ctx, String code, String message) {
+        server.metrics().error(code);
+        send(ctx, events.error("invalid_request_error", code, message, null, null));
+    }
+
+    @Override
+    protected void onClose() {
+        backlog.clear();
+        pendingAudio.clear();
+        server.metrics().sessions().decrementAndGet();
+        closeSession();
+    }
+
+    /** Speech events from the audio thread, results from inference workers. */
+    private final class Listener implements SessionListener {
+
+        private final boolean manual;
+        private final long originMs;
+        // segment ids restart with each shared session, so each listener keeps its own
+        private final Map<Long, String> itemsBySegment = new HashMap<>();
+
+        /**
+         * @param manual   no turn detection: segments close only on the client's commit
+         * @param originMs where this shared session's time 0 lies on the connection's time line
+         */
+        Listener(boolean manual, long originMs) {
+            this.manual = manual;
+            this.originMs = originMs;
+        }
+
+        @Override
+        public void speechStarted(long audioStartMs) {
+            synchronized (RealtimeTranscriptionHandler.this) {
+                openItem = events.newItemId();
+                openItemStartMs = originMs + audioStartMs;
+                interim.put(openItem, new InterimTranscript());
+                send(ctx, events.speechStarted(originMs + audioStartMs, openItem));
+            }
+        }
+
+        @Override
+        public void speechStopped(long audioEndMs) {
+            synchronized (RealtimeTranscriptionHandler.this) {
+                if (manual || openItem == null) {
+                    // a manual commit: no speech events in the Realtime API, only committed
+                    openItem = events.newItemId();
+                    interim.put(openItem, new InterimTranscript());
+                    return;
+                }
+                send(ctx, events.speechStopped(originMs + audioEndMs, openItem));
+            }
+        }
+
+        @Override
+        public void segmentClosed(ClosedSegment segment) {
+            server.metrics().segmentClosed();
+            synchronized (RealtimeTranscriptionHandler.this) {
+                String item = openItem != null ? openItem : events.newItemId();
+                interim.putIfAbsent(item, new InterimTranscript());
+                openItem = null;
+                itemsBySegment.put(segment.id(), item);
+                send(ctx, events.committed(previousItem, item));
+                previousItem = item;
+            }
+        }
+
+        @Override
+        public void transcribed(SegmentResult r) {
+            synchronized (RealtimeTranscriptionHandler.this) {
+                String item = itemsBySegment.remove(r.segment().id());
+                InterimTranscript t = interim.remove(item);
+                if (item == null || t == null) {
+                    return;
+                }
+                String completed = t.complete(r.transcript().text());
+                String last = t.finalDelta(completed);
+                if (!last.isEmpty()) {
+                    send(ctx, events.transcriptionDelta(item, last));
+                }
+                double seconds = (r.segment().endMs() - r.segment().startMs()) / 1000.0;
+                send(ctx, events.transcriptionCompleted(item, completed, seconds));
+            }
+        }
+
+        @Override
+        public void failed(ClosedSegment segment, String reason) {
+            server.metrics().error("segment_failed");
+            synchronized (RealtimeTranscriptionHandler.this) {
+                String item = itemsBySegment.remove(segment.id());
+                if (item != null) {
+                    interim.remove(item);
+                    send(ctx, events.transcriptionFailed(item, "transcription_failed", reason));
+                }
+            }
+        }
+
+        @Override
+        public void rejected(String reason) {
+            server.metrics().error("overloaded");
+            send(ctx, events.error("server_error", "server_busy", reason, null, null));
+        }
+    }
+}

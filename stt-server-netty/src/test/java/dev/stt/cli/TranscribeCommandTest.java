@@ -1,0 +1,238 @@
+package dev.stt.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stt.audio.Pcm16;
+import dev.stt.audio.WavReader;
+import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TextNormalizer;
+import dev.stt.eval.WordErrorRate;
+import dev.stt.segment.SpeechSegment;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** {@code stt transcribe} end to end: real WAV files, Silero VAD cutting, Moonshine tiny. */
+class TranscribeCommandTest {
+
+    private static final int RATE = 16_000;
+    private static List<SpeechCorpus.Clip> clips;
+    private static Path jfk;
+
+    @BeforeAll
+    static void corpus() throws IOException {
+        clips = SpeechCorpus.load(SpeechCorpus.sharedSpeechDir());
+        jfk = SpeechCorpus.sharedSpeechDir().resolve("jfk.wav");
+    }
+
+    /** Output and exit status of one command run. */
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run run(String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = new TranscribeCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(List.of(args));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aMinuteOfClipsJoinedWithPausesIsTranscribedToTheEnd(@TempDir Path tmp) throws Exception {
+        // every shared clip, one after another with a second of silence between: about 66 s, over twice
+        // the ~30 s past which Moonshine drops words, so only cutting at the pauses gets all of it
+        List<float[]> parts = new ArrayList<>();
+        StringBuilder reference = new StringBuilder();
+        for (SpeechCorpus.Clip c : clips) {
+            parts.add(WavReader.read(c.wav()).toMono16k());
+            parts.add(new float[RATE]);
+            reference.append(c.reference()).append(' ');
+        }
+        Path joined = writeWav(tmp.resolve("joined.wav"), concat(parts));
+
+        Run r = run("--format", "json", "--threads", "1", joined.toString());
+        assertEquals(0, r.status(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertTrue(json.get("duration").asDouble() > 60, "duration " + json.get("duration"));
+        // a file this long shows its progress on stderr, finishing at 100 %
+        assertTrue(r.err().contains("joined.wav [") && r.err().contains("100% 67/67 s"), r.err());
+        String text = json.get("text").asText();
+        WordErrorRate.Score score = WordErrorRate.score(reference.toString(), text);
+        LoggerFactory.getLogger(TranscribeCommandTest.class).info("{} s joined: {} segments, WER {} over {} words",
+                json.get("duration"), json.get("segments").size(), score.rate(), score.referenceWords());
+        assertTrue(score.rate() <= 0.05, "WER " + score.rate() + ": " + text);
+        String lastClip = TextNormalizer.normalize(clips.get(clips.size() - 1).reference());
+        assertTrue(TextNormalizer.normalize(text).endsWith(lastClip), "the end is missing: " + text);
+
+        JsonNode segments = json.get("segments");
+        // pieces of at most 20 s: a minute of speech needs at least four
+        assertTrue(segments.size() >= 4, "the pauses should cut the signal, got " + segments.size() + " segments");
+        double previousEnd = 0;
+        for (JsonNode s : segments) {
+            double start = s.get("start").asDouble();
+            double end = s.get("end").asDouble();
+            assertTrue(start >= previousEnd - 1e-3 && end > start && end - start <= TranscribeCommand.JOINED_MAX_SECONDS + 1e-3,
+                    "segment " + s);
+            previousEnd = end;
+        }
+    }
+
+    @Test
+    void severalFilesInTextFormatGiveOneLineEach() throws Exception {
+        Path second = clips.stream().filter(c -> c.name().endsWith("1089-134691-0000")).findFirst().orElseThrow().wav();
+        Run r = run("--threads", "1", jfk.toString(), second.toString());
+        assertEquals(0, r.status(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(2, lines.length, r.out());
+        assertTrue(lines[0].startsWith(jfk + "\t"), lines[0]);
+        assertTrue(lines[1].startsWith(second + "\t"), lines[1]);
+        assertTrue(WordErrorRate.rate(Files.readString(jfk.resolveSibling("jfk.txt")), lines[0].split("\t")[1]) <= 0.05, lines[0]);
+        assertEquals("he could wait no longer", TextNormalizer.normalize(lines[1].split("\t")[1]));
+    }
+
+    @Test
+    void srtAndVttHaveOneTimedCuePerSpeechSegment(@TempDir Path tmp) throws Exception {
+        // 2 s silence, JFK (whose 0.5 s pauses stay inside one cue), 2 s silence, "he could wait no longer"
+        float[] speech = WavReader.read(jfk).toMono16k();
+        float[] second = WavReader.read(SpeechCorpus.sharedSpeechDir().resolve("librispeech/1089-134691-0000.wav")).toMono16k();
+        Path file = writeWav(tmp.resolve("two.wav"), concat(List.of(new float[2 * RATE], speech, new float[2 * RATE], second)));
+        Run srt = run("--format", "srt", "--threads", "1", file.toString());
+        assertEquals(0, srt.status(), srt.err());
+        String[] blocks = srt.out().strip().split("\n\n");
+        assertEquals(2, blocks.length, srt.out());
+        String[] first = blocks[0].split("\n");
+        String[] last = blocks[1].split("\n");
+        assertEquals("1", first[0]);
+        assertEquals("2", last[0]);
+        assertTrue(first[1].matches("\\d\\d:\\d\\d:\\d\\d,\\d{3} --> \\d\\d:\\d\\d:\\d\\d,\\d{3}"), first[1]);
+        double start = seconds(first[1].substring(0, 12));
+        assertTrue(start > 1.3 && start < 2.5, "first cue starts at " + start);
+        assertTrue(WordErrorRate.rate(Files.readString(jfk.resolveSibling("jfk.txt")), first[2]) <= 0.05, first[2]);
+        double secondStart = seconds(last[1].substring(0, 12));
+        assertTrue(secondStart > 14 && secondStart < 15.5, "second cue starts at " + secondStart);
+        assertEquals("he could wait no longer", TextNormalizer.normalize(last[2]));
+
+        Run vtt = run("--format", "vtt", "--threads", "1", "-o", tmp.resolve("subs").toString(), file.toString());
+        assertEquals(0, vtt.status(), vtt.err());
+        String written = Files.readString(tmp.resolve("subs").resolve("two.vtt"));
+        assertTrue(written.startsWith("WEBVTT\n\n00:00:0"), written);
+        assertTrue(written.split("\n")[2].matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} --> \\d\\d:\\d\\d:\\d\\d\\.\\d{3}"), written);
+        assertEquals(2, written.strip().split("\n\n").length - 1, written);
+    }
+
+    @Test
+    void silenceGivesNoText(@TempDir Path tmp) throws Exception {
+        Path quiet = writeWav(tmp.resolve("quiet.wav"), new float[3 * RATE]);
+        Run r = run("--format", "json", "--threads", "1", quiet.toString());
+        assertEquals(0, r.status(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertEquals("", json.get("text").asText());
+        assertEquals(0, json.get("segments").size());
+    }
+
+    @Test
+    void unreadableFilesAreReportedAndTheRestStillTranscribed(@TempDir Path tmp) throws Exception {
+        Path notWav = Files.writeString(tmp.resolve("notes.wav"), "this is not audio");
+        Path missing = tmp.resolve("missing.wav");
+        Run r = run("--threads", "1", notWav.toString(), missing.toString(), jfk.toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains(notWav.toString()), r.err());
+        assertTrue(r.err().contains(missing + ": no such file"), r.err());
+        assertTrue(r.out().contains(jfk + "\t"), r.out());
+    }
+
+    @Test
+    void badArgumentsAreUsageErrors() {
+        assertThrows(SttCommand.UsageException.class, () -> TranscribeCommand.parse(List.of()));
+        assertThrows(SttCommand.UsageException.class, () -> TranscribeCommand.parse(List.of("--format", "xml", "a.wav")));
+        assertThrows(SttCommand.UsageException.class, () -> TranscribeCommand.parse(List.of("--threads", "-2", "a.wav")));
+        assertThrows(SttCommand.UsageException.class, () -> TranscribeCommand.parse(List.of("--bogus", "a.wav")));
+        assertThrows(SttCommand.UsageException.class, () -> TranscribeCommand.parse(List.of("a.wav", "--model")));
+        assertThrows(SttCommand.UsageException.class, () -> TranscribeCommand.parse(List.of("--format", "srt", "a.wav", "b.wav")));
+        assertEquals(TranscribeCommand.Format.SRT,
+                assertDoesNotThrow(List.of("--format", "srt", "-o", "out", "a.wav", "b.wav")).format());
+    }
+
+    @Test
+    void segmentsCloserThanASecondAreJoinedUpToTwentySeconds() {
+        float[] pcm = new float[40 * RATE];
+        for (int i = 0; i < pcm.length; i++) {
+            pcm[i] = i;
+        }
+        List<SpeechSegment> joined = TranscribeCommand.join(List.of(
+                segment(pcm, 0, 1), segment(pcm, 1.5, 3), segment(pcm, 5, 6),
+                segment(pcm, 10, 25), segment(pcm, 25.5, 32)), pcm);
+        assertEquals(4, joined.size());
+        assertEquals(0, joined.get(0).startSample());
+        assertEquals(3 * RATE, joined.get(0).endSample());
+        // the pause between the joined pieces is the recorded audio, not silence
+        assertEquals(2 * RATE, joined.get(0).samples()[2 * RATE], 0);
+        assertEquals(5 * RATE, joined.get(1).startSample());
+        // 10..32 s would exceed 20 s: kept apart
+        assertEquals(25 * RATE, joined.get(2).endSample());
+        assertEquals((long) (25.5 * RATE), joined.get(3).startSample());
+        assertEquals(List.of(), TranscribeCommand.join(List.of(), pcm));
+    }
+
+    private static SpeechSegment segment(float[] pcm, double from, double to) {
+        int a = (int) (from * RATE);
+        int b = (int) (to * RATE);
+        return new SpeechSegment(java.util.Arrays.copyOfRange(pcm, a, b), RATE, a);
+    }
+
+    @Test
+    void timestampsFormatHoursMinutesSecondsAndMillis() {
+        assertEquals("00:00:00,000", TranscribeCommand.timestamp(0, ','));
+        assertEquals("01:02:03.457", TranscribeCommand.timestamp(3723.4567, '.'));
+    }
+
+    private static TranscribeCommand.Options assertDoesNotThrow(List<String> args) {
+        try {
+            return TranscribeCommand.parse(args);
+        } catch (SttCommand.UsageException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static double seconds(String hhmmss) {
+        String[] p = hhmmss.replace(',', '.').split(":");
+        return Integer.parseInt(p[0]) * 3600 + Integer.parseInt(p[1]) * 60 + Double.parseDouble(p[2]);
+    }
+
+    private static float[] concat(List<float[]> parts) {
+        float[] all = new float[parts.stream().mapToInt(p -> p.length).sum()];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
+
+    /** A canonical 44-byte-header PCM16 mono WAV at 16 kHz. */
+    private static Path writeWav(Path file, float[] samples) throws IOException {
+        byte[] pcm = Pcm16.encode(samples);
+        ByteBuffer b = ByteBuffer.allocate(44 + pcm.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + pcm.length).put("WAVE".getBytes(StandardCharsets.US_ASCII));
+        b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
+                .putInt(RATE).putInt(RATE * 2).putShort((short) 2).putShort((short) 16);
+        b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(pcm.length).put(pcm);
+        Files.write(file, b.array());
+        return file;
+    }
+}

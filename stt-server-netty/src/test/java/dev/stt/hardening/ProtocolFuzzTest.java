@@ -1,0 +1,248 @@
+package dev.stt.hardening;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stt.audio.Pcm16;
+import dev.stt.audio.WavReader;
+import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.WordErrorRate;
+import dev.stt.protocol.Json;
+import dev.stt.server.ServerConfig;
+import dev.stt.server.SttServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Seeded protocol fuzzing of the original protocol over real sockets: every hostile message gets exactly
+ * one clear error, nothing internal leaks into the messages, and a well-behaved client is served
+ * correctly at the same time.
+ */
+class ProtocolFuzzTest {
+
+    static final int MESSAGES = 10_000;
+    static final int CONNECTIONS = 4;
+    static final int MAX_MESSAGE = 64 * 1024;
+    private static SttServer server;
+    private static String url;
+
+    @BeforeAll
+    static void start() throws Exception {
+        ServerConfig c = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withWorkers(2)
+                .withLimits(64, MAX_MESSAGE, 300, 16, 256);
+        server = new SttServer(c, SttServer.defaultLoader(c)).start();
+        server.models().loaded().get(120, TimeUnit.SECONDS);
+        assertTrue(server.models().ready(), "models failed: " + server.models().failure());
+        url = "ws://127.0.0.1:" + server.port() + "/";
+    }
+
+    @AfterAll
+    static void stop() {
+        server.shutdown();
+    }
+
+    /** One hostile message: text (JSON or not) or binary. */
+    record Hostile(String text, byte[] binary, String kind) {
+    }
+
+    static Hostile generate(Random r) {
+        String append = "{\"type\":\"input_audio_buffer.append\",\"sample_rate\":16000,\"audio\":\"" + b64(2 * (1 + r.nextInt(400))) + "\"}";
+        switch (r.nextInt(14)) {
+            case 0:
+                return text(append.substring(0, 1 + r.nextInt(append.length() - 1)), "truncated JSON");
+            case 1: {
+                int depth = 40 + r.nextInt(2_000);
+                return text("[".repeat(depth) + "]".repeat(depth), "deep nesting");
+            }
+            case 2:
+                return text("{\"type\":\"" + "x".repeat(1_000 + r.nextInt(50_000)) + "\"}", "huge type string");
+            case 3:
+                return text("{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + badBase64(r) + "\"}", "bad base64");
+            case 4: {
+                String[] wrong = {"{\"type\":5}", "{\"type\":null}", "{\"type\":[\"input_audio_buffer.append\"]}",
+                    "{\"type\":\"input_audio_buffer.append\",\"audio\":12}", "{\"type\":\"input_audio_buffer.append\",\"audio\":{\"a\":1}}",
+                    "{\"type\":\"input_audio_buffer.append\",\"audio\":\"AAAA\",\"sample_rate\":\"fast\"}",
+                    "{\"type\":\"session.update\",\"echo_audio\":\"no\"}", "{\"type\":\"input_audio_buffer.append\"}"};
+                return text(wrong[r.nextInt(wrong.length)], "wrong types");
+            }
+            case 5:
+                return text("{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + b64(2 * r.nextInt(200) + 1) + "\"}", "odd byte count");
+            case 6: {
+                String[] rates = {"-1", "0", "1", "7999", "48001", "1e12", "16000.5", "96000", "-16000", "NaN", "1e400"};
+                return text("{\"type\":\"input_audio_buffer.append\",\"sample_rate\":" + rates[r.nextInt(rates.length)]
+                        + ",\"audio\":\"" + b64(32) + "\"}", "absurd sample rate");
+            }
+            case 7: {
+                byte[] junk = new byte[2 * r.nextInt(500) + 1];
+                r.nextBytes(junk);
+                return new Hostile(null, junk, "binary junk (odd length)");
+            }
+            case 8:
+                return text("{\"type\":\"" + randomWord(r) + "\"}", "unknown event");
+            case 9: {
+                String[] notObjects = {"null", "42", "\"text\"", "[]", "true", "", " ", "{}", "{\"audio\":\"AAAA\"}", "nonsense", "{\"type\":}"};
+                return text(notObjects[r.nextInt(notObjects.length)], "not an event");
+            }
+            case 10: {
+                StringBuilder s = new StringBuilder();
+                for (int i = 0, n = 1 + r.nextInt(200); i < n; i++) {
+                    s.append((char) (1 + r.nextInt(0xD7FF)));
+                }
+                return text(s.toString(), "random characters");
+            }
+            case 11:
+                return text("{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + b64(2) + "\",\"sample_rate\":" + "9".repeat(400) + "}", "huge number");
+            case 12:
+                return r.nextInt(40) == 0
+                        ? text("{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + "A".repeat(MAX_MESSAGE + 16) + "\"}", "over the size limit")
+                        : text("{\"type\":\"input_audio_buffer.append\",\"type\":\"x\"}", "duplicate key");
+            default:
+                return text("{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + b64(2) + "\",\"sample_rate\":16000", "unclosed object");
+        }
+    }
+
+    static Hostile text(String s, String kind) {
+        return new Hostile(s, null, kind);
+    }
+
+    static String b64(int bytes) {
+        return Base64.getEncoder().encodeToString(new byte[bytes]);
+    }
+
+    static String badBase64(Random r) {
+        String[] bad = {"!!!!", "A===", "@@@@AAAA", "AAAA$", "\\u0000AAA", "AAAA AAAA", "====", "A"};
+        return bad[r.nextInt(bad.length)];
+    }
+
+    static String randomWord(Random r) {
+        StringBuilder s = new StringBuilder("x.");
+        for (int i = 0; i < 1 + r.nextInt(30); i++) {
+            s.append((char) ('a' + r.nextInt(26)));
+        }
+        return s.toString();
+    }
+
+    @Test
+    void tenThousandHostileMessagesEachGetOneClearErrorWhileAGoodClientIsServed() throws Exception {
+        CompletableFuture<String> good = CompletableFuture.supplyAsync(ProtocolFuzzTest::transcribeJfk);
+        List<CompletableFuture<List<String>>> fuzzers = new ArrayList<>();
+        for (int c = 0; c < CONNECTIONS; c++) {
+            long seed = 1_000 + c;
+            fuzzers.add(CompletableFuture.supplyAsync(() -> fuzz(seed, MESSAGES / CONNECTIONS)));
+        }
+        int errors = 0;
+        for (CompletableFuture<List<String>> f : fuzzers) {
+            List<String> messages = f.get(300, TimeUnit.SECONDS);
+            errors += messages.size();
+            for (String m : messages) {
+                assertFalse(m.isBlank(), "empty error message");
+                assertFalse(m.contains("Exception") || m.contains("\tat ") || m.contains("/root") || m.contains("/home")
+                        || m.contains(".java"), "error leaks internals: " + m);
+            }
+        }
+        assertEquals(MESSAGES, errors, "every hostile message gets exactly one error");
+        String text = good.get(300, TimeUnit.SECONDS);
+        SpeechCorpus.Clip jfk = SpeechCorpus.load(SpeechCorpus.sharedSpeechDir()).stream()
+                .filter(c -> c.name().equals("jfk")).findFirst().orElseThrow();
+        assertTrue(WordErrorRate.rate(jfk.reference(), text) < 0.15, "the good client got '" + text + "'");
+    }
+
+    /** Sends {@code count} hostile messages on one connection and returns the error messages received. */
+    static List<String> fuzz(long seed, int count) {
+        Random r = new Random(seed);
+        BlockingQueue<JsonNode> in = new LinkedBlockingQueue<>();
+        WebSocket ws = connect(in);
+        List<String> errors = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                Hostile h = generate(r);
+                if (h.text() != null) {
+                    ws.sendText(h.text(), true).join();
+                } else {
+                    ws.sendBinary(ByteBuffer.wrap(h.binary()), true).join();
+                }
+                JsonNode reply = in.poll(30, TimeUnit.SECONDS);
+                if (reply == null) {
+                    throw new AssertionError("no answer to message " + i + " (" + h.kind() + ") with seed " + seed);
+                }
+                if (!reply.path("type").asText().equals("error")) {
+                    throw new AssertionError("message " + i + " (" + h.kind() + ", seed " + seed + ") got " + reply);
+                }
+                errors.add(reply.path("message").asText());
+            }
+            JsonNode extra = in.poll(500, TimeUnit.MILLISECONDS);
+            if (extra != null) {
+                throw new AssertionError("unexpected extra message " + extra);
+            }
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+            return errors;
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String transcribeJfk() {
+        try {
+            float[] x = WavReader.read(SpeechCorpus.sharedSpeechDir().resolve("jfk.wav")).toMono16k();
+            BlockingQueue<JsonNode> in = new LinkedBlockingQueue<>();
+            WebSocket ws = connect(in);
+            for (int at = 0; at < x.length; at += 1_600) {
+                String audio = Base64.getEncoder().encodeToString(Pcm16.encode(x, at, Math.min(1_600, x.length - at)));
+                ws.sendText("{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + audio + "\"}", true).join();
+            }
+            ws.sendText("{\"type\":\"input_audio_buffer.commit\"}", true).join();
+            StringBuilder text = new StringBuilder();
+            JsonNode m;
+            while ((m = in.poll(20, TimeUnit.SECONDS)) != null) {
+                if (!m.path("type").asText().equals("response.audio_transcript.done")) {
+                    throw new AssertionError("good client got " + m);
+                }
+                text.append(m.path("transcript").asText()).append(' ');
+                if (m.path("end_ms").asLong() >= 10_500) {
+                    break;
+                }
+            }
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+            return text.toString().strip();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static WebSocket connect(BlockingQueue<JsonNode> in) {
+        return HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(url), new WebSocket.Listener() {
+            private final StringBuilder text = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                text.append(data);
+                if (last) {
+                    try {
+                        in.add(Json.MAPPER.readTree(text.toString()));
+                    } catch (Exception e) {
+                        in.add(Json.object().put("type", "invalid-json-from-server").put("message", text.toString()));
+                    }
+                    text.setLength(0);
+                }
+                w.request(1);
+                return null;
+            }
+        }).join();
+    }
+}
