@@ -16,6 +16,14 @@ public interface SessionListener {
     default void segmentClosed(ClosedSegment segment) {
     }
 
+    /**
+     * A {@link TranscriptionSession#commit()} was carried out: every segment up to {@code lastSegmentId}
+     * (0 when none has closed yet) is closed and will be answered, so a client that waits for that
+     * answer knows it has the whole stream.
+     */
+    default void committed(long lastSegmentId) {
+    }
+
     void transcribed(SegmentResult result);
 
     void failed(ClosedSegment segment, String reason);

@@ -120,6 +120,7 @@ public final class TranscriptionSession implements AutoCloseable {
                 listener.speechStopped(s.endMs());
                 enqueue(s);
             }
+            listener.committed(nextId - 1);
         });
     }
 

@@ -63,10 +63,61 @@ public final class Json {
         if (!v.isTextual()) {
             throw new ProtocolException("invalid_audio", "'" + field + "' must be a base64 string");
         }
+        String text = v.textValue();
         try {
-            return Base64.getDecoder().decode(v.textValue());
+            return Base64.getDecoder().decode(text);
         } catch (IllegalArgumentException e) {
-            throw new ProtocolException("invalid_audio", "'" + field + "' is not valid base64: " + e.getMessage());
+            return lenientBase64(text, field);
         }
+    }
+
+    /**
+     * The slow path, taken only when the strict decoder refused: accepts what Python's
+     * {@code base64.b64decode} (the original service) accepts, line breaks included, and otherwise
+     * names the first offending character and its position so a client can find its bug.
+     */
+    private static byte[] lenientBase64(String text, String field) throws ProtocolException {
+        StringBuilder data = new StringBuilder(text.length());
+        int padding = 0;
+        int firstPad = -1;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r' || c == ' ' || c == '\t') {
+                continue;
+            }
+            if (c == '=') {
+                if (padding++ == 0) {
+                    firstPad = i;
+                }
+                continue;
+            }
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/')) {
+                throw badBase64(field, "'" + printable(c) + "' at position " + i);
+            }
+            if (padding > 0) {
+                throw badBase64(field, "'=' at position " + firstPad + " before the end of the data");
+            }
+            data.append(c);
+        }
+        int units = data.length();
+        if (units % 4 == 1) {
+            throw badBase64(field, units + " characters of data, one more than whole 4-character groups");
+        }
+        if (padding > 0 && (padding > 2 || (units + padding) % 4 != 0)) {
+            throw badBase64(field, padding + " '=' of padding after " + units + " characters; expected " + (4 - units % 4) % 4);
+        }
+        try {
+            return Base64.getDecoder().decode(data.toString());
+        } catch (IllegalArgumentException e) {
+            throw badBase64(field, e.getMessage());
+        }
+    }
+
+    private static ProtocolException badBase64(String field, String what) {
+        return new ProtocolException("invalid_audio", "'" + field + "' is not valid base64: " + what);
+    }
+
+    private static String printable(char c) {
+        return c >= 0x20 && c < 0x7f || Character.isLetterOrDigit(c) ? String.valueOf(c) : String.format("U+%04X", (int) c);
     }
 }

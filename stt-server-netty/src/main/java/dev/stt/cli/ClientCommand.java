@@ -23,7 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ClientCommand implements Subcommand {
 
-    /** After the commit, the client waits this long without a message before it calls the stream done. */
+    /**
+     * A server that does not acknowledge the commit (the original service) is considered done after
+     * this long without a message; this server answers with {@code input_audio_buffer.committed}.
+     */
     static final long QUIET_MS = 4_000;
 
     @Override
@@ -51,6 +54,7 @@ final class ClientCommand implements Subcommand {
         }
         boolean fast = f.has("fast");
         AtomicLong lastMessage = new AtomicLong(System.nanoTime());
+        Completion done = new Completion();
         CompletableFuture<Void> closed = new CompletableFuture<>();
         WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
                 .buildAsync(URI.create(f.get("url", "ws://127.0.0.1:8000/")), new WebSocket.Listener() {
@@ -60,7 +64,7 @@ final class ClientCommand implements Subcommand {
                     public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
                         text.append(data);
                         if (last) {
-                            print(text.toString());
+                            print(text.toString(), done);
                             text.setLength(0);
                             lastMessage.set(System.nanoTime());
                         }
@@ -95,7 +99,7 @@ final class ClientCommand implements Subcommand {
         }
         ws.sendText("{\"type\":\"input_audio_buffer.commit\"}", true).join();
         lastMessage.set(System.nanoTime());
-        while (!closed.isDone() && System.nanoTime() - lastMessage.get() < TimeUnit.MILLISECONDS.toNanos(QUIET_MS)) {
+        while (!closed.isDone() && !done.complete() && System.nanoTime() - lastMessage.get() < TimeUnit.MILLISECONDS.toNanos(QUIET_MS)) {
             Thread.sleep(50);
         }
         if (!closed.isDone()) {
@@ -104,15 +108,39 @@ final class ClientCommand implements Subcommand {
         return 0;
     }
 
-    private static void print(String message) {
+    /** The commit's acknowledgement names the last segment; the stream is done once its answer is in. */
+    private static final class Completion {
+        private long lastSegment = -1;
+        private long answered;
+
+        synchronized void committed(long last) {
+            lastSegment = last;
+        }
+
+        synchronized void answered(long segmentId) {
+            answered = Math.max(answered, segmentId);
+        }
+
+        synchronized boolean complete() {
+            return lastSegment >= 0 && answered >= lastSegment;
+        }
+    }
+
+    private static void print(String message, Completion done) {
         try {
             JsonNode m = Json.MAPPER.readTree(message);
             String type = m.path("type").asText();
             if (type.equals("response.audio_transcript.done")) {
                 System.out.printf("[%6.2f - %6.2f] %s%n", m.path("start_ms").asLong() / 1000.0, m.path("end_ms").asLong() / 1000.0,
                         m.path("transcript").asText());
+                done.answered(m.path("segment_id").asLong());
+            } else if (type.equals("input_audio_buffer.committed")) {
+                done.committed(m.path("last_segment_id").asLong());
             } else if (type.equals("error")) {
                 System.err.println("error: " + m.path("message").asText());
+                if (m.has("segment_id")) {
+                    done.answered(m.path("segment_id").asLong());
+                }
             }
         } catch (Exception e) {
             System.err.println("unreadable message: " + message);

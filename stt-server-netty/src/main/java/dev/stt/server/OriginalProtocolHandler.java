@@ -131,6 +131,11 @@ final class OriginalProtocolHandler extends WebSocketSessionHandler {
         }
 
         @Override
+        public void committed(long lastSegmentId) {
+            send(ctx, OriginalProtocol.committed(lastSegmentId));
+        }
+
+        @Override
         public void transcribed(SegmentResult r) {
             Long t0 = closedAt.remove(r.segment().id());
             if (t0 != null) {

@@ -14,6 +14,7 @@ import dev.stt.session.TranscriptionSession;
 import dev.stt.vad.SileroVad;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -22,6 +23,8 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -286,32 +289,41 @@ public final class SttServer implements AutoCloseable {
                 break;
             }
         }
-        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        for (Channel ch : channels) {
+            if (ch.pipeline().get("door") != null) {
+                // WebSocket clients are told why (1001 going away) so they reconnect elsewhere
+                ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "server shutting down"))
+                        .addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ch.close();
+            }
+        }
+        channels.newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
         if (workers != null) {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
-        // A running OrtSession.run must finish before its session is freed: closing the models under it
-        // crashes the process inside ONNX Runtime.
+        // Native sessions are closed only once no thread can be inside them: closing an OrtSession
+        // during a run crashes the JVM. Work of sessions whose clients already left is waited for too.
+        boolean idle = false;
         try {
-            if (!inference.drain(30, TimeUnit.SECONDS)) {
-                log.warn("inference still running after 30 s; closing anyway");
+            audioPool.shutdown();
+            idle = audioPool.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (batcher != null) {
+                batcher.close(); // no audio work is left to close segments; what still waits is answered as failed
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (batcher != null) {
-            batcher.close();
-        }
-        inference.close();
-        audioPool.shutdown();
-        try {
-            audioPool.awaitTermination(5, TimeUnit.SECONDS);
+            idle &= inference.drain(Math.max(1, deadline - System.nanoTime()) + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         models.loaded().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null).join();
-        models.close();
+        if (idle) {
+            models.close();
+        } else {
+            log.warn("inference still running after the drain deadline: models left open for the process exit to release");
+        }
+        inference.close();
+        audioPool.shutdownNow();
         log.info("stopped");
     }
 

@@ -11,93 +11,150 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A real WebSocket client (the JDK's) speaking the original protocol, for tests. */
+/**
+ * A real WebSocket client (the JDK's), as an independent implementation of the other end: every
+ * server message is parsed and queued for the test to take in order.
+ */
 final class WsTestClient implements AutoCloseable {
 
-    final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
-    final WebSocket ws;
-    volatile int closeStatus = -1;
+    /** Long enough for a cold model on a busy 2-core CI machine; a pass never waits for it. */
+    static final long TIMEOUT_S = 60;
 
-    WsTestClient(String url) throws Exception {
-        ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(url), new WebSocket.Listener() {
-            private final StringBuilder text = new StringBuilder();
+    private final BlockingQueue<JsonNode> messages;
+    /** The close code the server sent, once it closed the connection. */
+    final CompletableFuture<Integer> closeStatus;
+    private final WebSocket ws;
 
-            @Override
-            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                text.append(data);
-                if (last) {
-                    try {
-                        received.add(Json.MAPPER.readTree(text.toString()));
-                    } catch (Exception e) {
-                        throw new IllegalStateException("server sent invalid JSON: " + text, e);
+    private WsTestClient(WebSocket ws, BlockingQueue<JsonNode> messages, CompletableFuture<Integer> closeStatus) {
+        this.ws = ws;
+        this.messages = messages;
+        this.closeStatus = closeStatus;
+    }
+
+    static WsTestClient connect(String url) throws Exception {
+        CompletableFuture<Integer> status = new CompletableFuture<>();
+        BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create(url), new WebSocket.Listener() {
+                    private final StringBuilder text = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                        text.append(data);
+                        if (last) {
+                            try {
+                                inbox.add(Json.MAPPER.readTree(text.toString()));
+                            } catch (Exception e) {
+                                inbox.add(Json.object().put("type", "unparseable").put("text", text.toString()));
+                            }
+                            text.setLength(0);
+                        }
+                        w.request(1);
+                        return null;
                     }
-                    text.setLength(0);
-                }
-                w.request(1);
-                return null;
-            }
 
-            @Override
-            public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
-                closeStatus = status;
-                return null;
-            }
-        }).get(10, TimeUnit.SECONDS);
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+                        status.complete(code);
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(WebSocket w, Throwable error) {
+                        status.completeExceptionally(error);
+                    }
+                }).get(TIMEOUT_S, TimeUnit.SECONDS);
+        return new WsTestClient(ws, inbox, status);
     }
 
-    void sendText(String s) {
-        ws.sendText(s, true).join();
+    void send(String text) {
+        ws.sendText(text, true).join();
     }
 
-    void sendBinary(byte[] b) {
-        ws.sendBinary(ByteBuffer.wrap(b), true).join();
+    void sendBinary(byte[] data) {
+        ws.sendBinary(ByteBuffer.wrap(data), true).join();
     }
 
-    void append(float[] samples, int from, int to, int rate) {
-        sendText("{\"type\":\"input_audio_buffer.append\",\"sample_rate\":" + rate + ",\"audio\":\""
-                + Base64.getEncoder().encodeToString(Pcm16.encode(samples, from, to - from)) + "\"}");
-    }
-
-    /** Streams samples in chunks of {@code chunkMs}, as fast as the socket takes them. */
+    /** Streams audio as appends of {@code chunkMs} at the given rate, as fast as the socket takes them. */
     void stream(float[] samples, int rate, int chunkMs) {
         int chunk = rate * chunkMs / 1000;
         for (int at = 0; at < samples.length; at += chunk) {
-            append(samples, at, Math.min(samples.length, at + chunk), rate);
+            int n = Math.min(chunk, samples.length - at);
+            send(append(Pcm16.encode(samples, at, n), rate));
         }
     }
 
-    void commit() {
-        sendText("{\"type\":\"input_audio_buffer.commit\"}");
+    static String append(byte[] pcm, int rate) {
+        return "{\"type\":\"input_audio_buffer.append\",\"sample_rate\":" + rate + ",\"audio\":\""
+                + Base64.getEncoder().encodeToString(pcm) + "\"}";
     }
 
-    JsonNode next(long seconds) throws InterruptedException {
-        JsonNode m = received.poll(seconds, TimeUnit.SECONDS);
+    void commit() {
+        send("{\"type\":\"input_audio_buffer.commit\"}");
+    }
+
+    /** The next message; fails the test when none comes in time. */
+    JsonNode next() throws InterruptedException {
+        JsonNode m = poll(TIMEOUT_S);
         if (m == null) {
-            throw new AssertionError("no message from the server within " + seconds + " s");
+            throw new AssertionError("no message from the server within " + TIMEOUT_S + " s");
         }
         return m;
     }
 
-    /** Collects transcripts until {@code quietMs} pass without a message. */
-    List<JsonNode> drain(long quietMs) throws InterruptedException {
-        List<JsonNode> out = new ArrayList<>();
-        JsonNode m;
-        while ((m = received.poll(quietMs, TimeUnit.MILLISECONDS)) != null) {
-            out.add(m);
+    JsonNode poll(long seconds) throws InterruptedException {
+        return messages.poll(seconds, TimeUnit.SECONDS);
+    }
+
+    /** The next message of the given type, failing on anything else in between. */
+    JsonNode expect(String type) throws InterruptedException {
+        JsonNode m = next();
+        if (!type.equals(m.path("type").asText())) {
+            throw new AssertionError("expected a " + type + " message, got " + m);
         }
-        return out;
+        return m;
+    }
+
+    /**
+     * Sends a commit and collects every result up to the commit's acknowledgement and the result of
+     * the last segment it names: the whole stream's answers, in arrival order.
+     */
+    List<JsonNode> commitAndCollect() throws InterruptedException {
+        commit();
+        List<JsonNode> results = new ArrayList<>();
+        long last = -1;
+        while (true) {
+            JsonNode m = next();
+            String type = m.path("type").asText();
+            if (type.equals("input_audio_buffer.committed")) {
+                last = m.path("last_segment_id").asLong();
+                if (last == 0 || results.stream().anyMatch(r -> r.path("segment_id").asLong() == m.path("last_segment_id").asLong())) {
+                    return results;
+                }
+            } else {
+                results.add(m);
+                if (last > 0 && m.path("segment_id").asLong() == last) {
+                    return results;
+                }
+            }
+        }
+    }
+
+    /** Drops the TCP connection without a close handshake, as a crashed client does. */
+    void abort() {
+        ws.abort();
     }
 
     @Override
     public void close() {
-        try {
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            ws.abort();
+        if (!ws.isOutputClosed()) {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
         }
+        ws.abort();
     }
 }

@@ -83,6 +83,18 @@ public final class OriginalProtocol {
         return Json.write(o);
     }
 
+    /**
+     * The answer to {@code input_audio_buffer.commit} (an extension, so original clients never see it):
+     * the id of the last segment closed so far, 0 for none. The commit is complete once that segment's
+     * result has arrived.
+     */
+    public static String committed(long lastSegmentId) {
+        ObjectNode o = Json.object();
+        o.put("type", "input_audio_buffer.committed");
+        o.put("last_segment_id", lastSegmentId);
+        return Json.write(o);
+    }
+
     public static String error(String message) {
         ObjectNode o = Json.object();
         o.put("type", "error");

@@ -1,0 +1,261 @@
+package dev.stt.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stt.audio.WavReader;
+import dev.stt.engine.SttEngine;
+import dev.stt.engine.SttEngines;
+import dev.stt.engine.TranscribeOptions;
+import dev.stt.engine.Transcript;
+import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TextNormalizer;
+import dev.stt.model.ModelStore;
+import dev.stt.onnx.LiveTensors;
+import dev.stt.vad.SileroVad;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The session pipeline on the real Silero VAD and Moonshine: every closed segment gets exactly one
+ * answer, in order, also when the engine throws or the queues are full.
+ */
+class TranscriptionSessionTest {
+
+    private static SileroVad vad;
+    private static SttEngine engine;
+    private static ExecutorService audioPool;
+    private static float[] jfkOpening;
+    private static List<SpeechCorpus.Clip> clips;
+
+    /** No VAD: each commit closes exactly one segment, so the tests count them exactly. */
+    static final SessionConfig MANUAL = new SessionConfig(null, TranscribeOptions.DEFAULTS, 16, 30);
+
+    @BeforeAll
+    static void load() throws Exception {
+        ModelStore store = ModelStore.fromEnvironment();
+        vad = SileroVad.open(store);
+        engine = SttEngines.open("moonshine-tiny");
+        audioPool = Executors.newFixedThreadPool(2);
+        clips = SpeechCorpus.load(SpeechCorpus.sharedSpeechDir());
+        jfkOpening = Arrays.copyOf(WavReader.read(SpeechCorpus.sharedSpeechDir().resolve("jfk.wav")).toMono16k(), 16_000 * 7 / 2);
+    }
+
+    @AfterAll
+    static void close() {
+        audioPool.shutdownNow();
+        engine.close();
+        vad.close();
+    }
+
+    /** What a door would be told, in arrival order. */
+    static final class Recorder implements SessionListener {
+        final List<String> events = new ArrayList<>();
+        final List<Long> closed = new ArrayList<>();
+        final List<Long> answered = new ArrayList<>();
+        final List<String> texts = new ArrayList<>();
+
+        @Override
+        public synchronized void segmentClosed(ClosedSegment segment) {
+            closed.add(segment.id());
+        }
+
+        @Override
+        public synchronized void transcribed(SegmentResult result) {
+            answered.add(result.segment().id());
+            texts.add(result.transcript().text());
+            events.add(result.segment().id() + " ok " + result.transcript().text());
+        }
+
+        @Override
+        public synchronized void failed(ClosedSegment segment, String reason) {
+            answered.add(segment.id());
+            events.add(segment.id() + " failed " + reason);
+        }
+
+        @Override
+        public synchronized void rejected(String reason) {
+            events.add("rejected " + reason);
+        }
+
+        synchronized List<String> events() {
+            return List.copyOf(events);
+        }
+    }
+
+    static void awaitIdle(TranscriptionSession s) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (s.outstanding() > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("session still busy: " + s.outstanding());
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** An engine that holds each transcription until the test lets it go: a slow model under load. */
+    static final class HeldEngine implements SttEngine {
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public String model() {
+            return engine.model();
+        }
+
+        @Override
+        public Transcript transcribe(float[] samples, TranscribeOptions options) {
+            calls.incrementAndGet();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return engine.transcribe(samples, options);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void theSharedClipsJoinedGetOneResultPerClosedSegmentInOrder() throws Exception {
+        long tensors = LiveTensors.live();
+        Recorder r = new Recorder();
+        try (InferenceExecutor inference = new InferenceExecutor("test-inference", 2, 16)) {
+            Pipeline p = new Pipeline(vad, engine, audioPool, inference);
+            SessionConfig config = new SessionConfig(dev.stt.segment.VadOptions.DEFAULTS, TranscribeOptions.DEFAULTS, 64, 600);
+            try (TranscriptionSession s = p.open(config, r)) {
+                float[] silence = new float[16_000];
+                for (SpeechCorpus.Clip c : clips) {
+                    float[] x = WavReader.read(c.wav()).toMono16k();
+                    for (int at = 0; at < x.length; at += 1600) {
+                        assertTrue(s.append(Arrays.copyOfRange(x, at, Math.min(x.length, at + 1600)), 16_000));
+                    }
+                    s.append(silence, 16_000);
+                }
+                s.commit();
+                awaitIdle(s);
+            }
+        }
+        assertTrue(r.closed.size() >= clips.size(), "expected at least one segment per clip, got " + r.events());
+        assertEquals(r.closed, r.answered, "one answer per closed segment, in order");
+        for (int i = 0; i < r.closed.size(); i++) {
+            assertEquals(i + 1, r.closed.get(i));
+        }
+        String all = TextNormalizer.normalize(String.join(" ", r.texts));
+        assertTrue(all.contains("what your country can do for you"), all);
+        assertEquals(tensors, LiveTensors.live(), "live ONNX values after the session closed");
+    }
+
+    @Test
+    void aSegmentTheEngineFailsOnIsAnsweredAsFailedAndTheNextOneIsTranscribed() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        SttEngine failsFirst = new SttEngine() {
+            @Override
+            public String model() {
+                return engine.model();
+            }
+
+            @Override
+            public Transcript transcribe(float[] samples, TranscribeOptions options) {
+                if (calls.incrementAndGet() == 1) {
+                    throw new IllegalStateException("decoder ran out of memory");
+                }
+                return engine.transcribe(samples, options);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Recorder r = new Recorder();
+        try (InferenceExecutor inference = new InferenceExecutor("test-inference", 1, 4)) {
+            Pipeline p = new Pipeline(vad, failsFirst, audioPool, inference);
+            try (TranscriptionSession s = p.open(MANUAL, r)) {
+                s.append(jfkOpening, 16_000);
+                s.commit();
+                s.append(jfkOpening, 16_000);
+                s.commit();
+                awaitIdle(s);
+            }
+        }
+        List<String> events = r.events();
+        assertEquals(2, events.size(), events.toString());
+        assertEquals("1 failed transcription failed: decoder ran out of memory", events.get(0));
+        assertTrue(TextNormalizer.normalize(events.get(1)).contains("fellow americans"), events.get(1));
+    }
+
+    @Test
+    void aFullInferenceQueueAnswersServerBusyAndLosesNoSegment() throws Exception {
+        HeldEngine held = new HeldEngine();
+        Recorder[] r = {new Recorder(), new Recorder(), new Recorder()};
+        TranscriptionSession[] s = new TranscriptionSession[3];
+        try (InferenceExecutor inference = new InferenceExecutor("test-inference", 1, 1)) {
+            Pipeline p = new Pipeline(vad, held, audioPool, inference);
+            for (int i = 0; i < 3; i++) {
+                s[i] = p.open(MANUAL, r[i]);
+                s[i].append(jfkOpening, 16_000);
+                s[i].commit();
+                // one at a time, so the first runs, the second waits, the third finds the queue full
+                switch (i) {
+                    case 0 -> awaitCondition(() -> held.calls.get() == 1);
+                    case 1 -> awaitCondition(() -> inference.queued() == 1);
+                    default -> awaitCondition(() -> r[2].events().size() == 1);
+                }
+            }
+            held.release.countDown();
+            for (TranscriptionSession x : s) {
+                awaitIdle(x);
+                x.close();
+            }
+        }
+        assertTrue(r[0].events().get(0).startsWith("1 ok "), r[0].events().toString());
+        assertTrue(r[1].events().get(0).startsWith("1 ok "), r[1].events().toString());
+        assertEquals(List.of("1 failed server busy: the inference queue is full"), r[2].events());
+    }
+
+    @Test
+    void oneSessionOverItsPendingBoundIsToldTheServerIsBusyInTurn() throws Exception {
+        HeldEngine held = new HeldEngine();
+        Recorder r = new Recorder();
+        try (InferenceExecutor inference = new InferenceExecutor("test-inference", 1, 16)) {
+            Pipeline p = new Pipeline(vad, held, audioPool, inference);
+            SessionConfig oneWaiting = new SessionConfig(null, TranscribeOptions.DEFAULTS, 1, 30);
+            try (TranscriptionSession s = p.open(oneWaiting, r)) {
+                for (int i = 0; i < 3; i++) {
+                    s.append(jfkOpening, 16_000);
+                    s.commit();
+                }
+                awaitCondition(() -> r.closed.size() == 3);
+                held.release.countDown();
+                awaitIdle(s);
+            }
+        }
+        List<String> events = r.events();
+        assertEquals(3, events.size(), events.toString());
+        assertTrue(events.get(0).startsWith("1 ok "), events.toString());
+        assertTrue(events.get(1).startsWith("2 ok "), events.toString());
+        assertTrue(events.get(2).startsWith("3 failed server busy"), events.toString());
+    }
+
+    static void awaitCondition(java.util.function.BooleanSupplier c) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!c.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not reached");
+            }
+            Thread.sleep(5);
+        }
+    }
+}
