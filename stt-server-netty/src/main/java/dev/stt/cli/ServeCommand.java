@@ -1,6 +1,7 @@
 package dev.stt.cli;
 
 import dev.stt.engine.Device;
+import dev.stt.server.AccessPolicy;
 import dev.stt.server.ServerConfig;
 import dev.stt.server.DotEnv;
 import dev.stt.server.SttServer;
@@ -44,8 +45,8 @@ final class ServeCommand implements Subcommand {
         java.util.Map<String, String> env = DotEnv.load(Path.of(".env"), System.getenv());
         // STT_BATCH_WINDOW_MS > 0 joins segments of different sessions into one engine call (GPU)
         long batchMs = Long.parseLong(env.getOrDefault("STT_BATCH_WINDOW_MS", "0").strip());
-        SttServer server = OpenAiCompatibility.install(new SttServer(c, SttServer.defaultLoader(c))
-                        .batching(java.time.Duration.ofMillis(batchMs), 8),
+        SttServer server = OpenAiCompatibility.install(AccessPolicy.fromEnvironment(env).install(
+                        new SttServer(c, SttServer.defaultLoader(c)).batching(java.time.Duration.ofMillis(batchMs), 8)),
                 OpenAiOptions.fromEnvironment(env)).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

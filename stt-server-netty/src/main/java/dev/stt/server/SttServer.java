@@ -111,10 +111,15 @@ public final class SttServer implements AutoCloseable {
     private static void ready(SttServer s, io.netty.channel.ChannelHandlerContext ctx, io.netty.handler.codec.http.FullHttpRequest req) {
         ObjectNode o = Json.object();
         HttpResponseStatus status;
-        if (s.models.ready() && !s.closed) {
+        boolean overloaded = s.inference.queued() >= 0.9 * s.inference.queueCapacity();
+        if (s.models.ready() && !s.closed && !overloaded) {
             o.put("status", "ready");
             o.put("model", s.config.model());
             status = HttpResponseStatus.OK;
+        } else if (s.models.ready() && !s.closed) {
+            // a load balancer should send new sessions elsewhere until the backlog drains
+            o.put("status", "overloaded");
+            status = HttpResponseStatus.SERVICE_UNAVAILABLE;
         } else if (s.closed) {
             o.put("status", "shutting_down");
             status = HttpResponseStatus.SERVICE_UNAVAILABLE;

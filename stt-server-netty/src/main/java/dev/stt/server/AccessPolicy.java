@@ -1,0 +1,105 @@
+package dev.stt.server;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * Who may open a WebSocket session: browsers only from allowed origins (a page elsewhere cannot use
+ * the visitor's network position to reach the server), and at most so many sessions per client address,
+ * so one client cannot take every session slot.
+ *
+ * @param allowedOrigins      {@code Origin} values allowed to upgrade; empty = any (clients without an
+ *                            Origin header, i.e. not browsers, are always allowed)
+ * @param maxSessionsPerClient WebSocket sessions one remote address may hold; 0 = no limit
+ */
+public record AccessPolicy(Set<String> allowedOrigins, int maxSessionsPerClient) {
+
+    public AccessPolicy {
+        allowedOrigins = allowedOrigins.stream().map(o -> o.strip().toLowerCase(Locale.ROOT))
+                .filter(o -> !o.isEmpty()).collect(Collectors.toUnmodifiableSet());
+        if (maxSessionsPerClient < 0) {
+            throw new IllegalArgumentException("STT_MAX_SESSIONS_PER_CLIENT must be >= 0, got " + maxSessionsPerClient);
+        }
+    }
+
+    /** {@code STT_ALLOWED_ORIGINS} (comma-separated) and {@code STT_MAX_SESSIONS_PER_CLIENT}. */
+    public static AccessPolicy fromEnvironment(Map<String, String> env) {
+        String origins = env.getOrDefault("STT_ALLOWED_ORIGINS", "");
+        String perClient = env.getOrDefault("STT_MAX_SESSIONS_PER_CLIENT", "0").strip();
+        try {
+            return new AccessPolicy(Set.copyOf(Arrays.asList(origins.split(","))), Integer.parseInt(perClient));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("STT_MAX_SESSIONS_PER_CLIENT must be an integer, got '" + perClient + "'");
+        }
+    }
+
+    /** Puts the check in front of the router on every connection. */
+    public SttServer install(SttServer server) {
+        Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+        return server.onConnection(p -> p.addBefore("router", "access", new Guard(this, perClient)));
+    }
+
+    private static final class Guard extends ChannelInboundHandlerAdapter {
+        private final AccessPolicy policy;
+        private final Map<InetAddress, AtomicInteger> perClient;
+        private InetAddress counted;
+
+        Guard(AccessPolicy policy, Map<InetAddress, AtomicInteger> perClient) {
+            this.policy = policy;
+            this.perClient = perClient;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof FullHttpRequest req && isUpgrade(req)) {
+                String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+                if (origin != null && !policy.allowedOrigins().isEmpty()
+                        && !policy.allowedOrigins().contains(origin.strip().toLowerCase(Locale.ROOT))) {
+                    HttpResponses.json(ctx, null, HttpResponseStatus.FORBIDDEN, HttpRouter.error("origin " + origin + " is not allowed"));
+                    req.release();
+                    return;
+                }
+                if (policy.maxSessionsPerClient() > 0 && counted == null) {
+                    InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+                    AtomicInteger n = perClient.computeIfAbsent(client, k -> new AtomicInteger());
+                    if (n.incrementAndGet() > policy.maxSessionsPerClient()) {
+                        n.decrementAndGet();
+                        HttpResponses.json(ctx, null, HttpResponseStatus.TOO_MANY_REQUESTS, HttpRouter.error(
+                                "this client already has " + policy.maxSessionsPerClient() + " sessions open (the limit per client)"));
+                        req.release();
+                        return;
+                    }
+                    counted = client;
+                }
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            if (counted != null) {
+                perClient.computeIfPresent(counted, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+                counted = null;
+            }
+            super.channelInactive(ctx);
+        }
+
+        private static boolean isUpgrade(FullHttpRequest req) {
+            return HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE));
+        }
+    }
+
+}
