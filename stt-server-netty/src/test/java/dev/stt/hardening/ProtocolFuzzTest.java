@@ -12,6 +12,11 @@ import dev.stt.eval.WordErrorRate;
 import dev.stt.protocol.Json;
 import dev.stt.server.ServerConfig;
 import dev.stt.server.SttServer;
+import dev.stt.server.openai.OpenAiCompatibility;
+import dev.stt.server.openai.OpenAiOptions;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -39,14 +44,18 @@ class ProtocolFuzzTest {
     static final int MESSAGES = 10_000;
     static final int CONNECTIONS = 4;
     static final int MAX_MESSAGE = 64 * 1024;
+    static final int REALTIME_MESSAGES = 2_000;
+    static final int HTTP_REQUESTS = 400;
     private static SttServer server;
     private static String url;
+    private static LogWatch log;
 
     @BeforeAll
     static void start() throws Exception {
+        log = new LogWatch();
         ServerConfig c = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withWorkers(2)
                 .withLimits(64, MAX_MESSAGE, 300, 16, 256);
-        server = new SttServer(c, SttServer.defaultLoader(c)).start();
+        server = OpenAiCompatibility.install(new SttServer(c, SttServer.defaultLoader(c)), OpenAiOptions.DEFAULTS).start();
         server.models().loaded().get(120, TimeUnit.SECONDS);
         assertTrue(server.models().ready(), "models failed: " + server.models().failure());
         url = "ws://127.0.0.1:" + server.port() + "/";
@@ -54,7 +63,20 @@ class ProtocolFuzzTest {
 
     @AfterAll
     static void stop() {
-        server.shutdown();
+        try {
+            server.shutdown();
+            assertEquals(List.of(), log.problems(), "no ERROR, stack trace or buffer leak in the server log");
+        } finally {
+            log.close();
+        }
+    }
+
+    /** What a client may read in an error: a sentence about its input, nothing about our insides. */
+    static void assertClear(String message, String input) {
+        assertFalse(message.isBlank(), "empty error message for " + input);
+        assertFalse(message.contains("Exception") || message.contains("\tat ") || message.contains("/root") || message.contains("/home")
+                || message.contains(".java") || message.contains("dev.stt") || message.contains("io.netty"),
+                "error leaks internals: " + message);
     }
 
     /** One hostile message: text (JSON or not) or binary. */
@@ -126,7 +148,7 @@ class ProtocolFuzzTest {
     }
 
     static String badBase64(Random r) {
-        String[] bad = {"!!!!", "A===", "@@@@AAAA", "AAAA$", "\\u0000AAA", "AAAA AAAA", "====", "A"};
+        String[] bad = {"!!!!", "A===", "@@@@AAAA", "AAAA$", "\\u0000AAA", "AAAA=AAAA", "====", "A"};
         return bad[r.nextInt(bad.length)];
     }
 
@@ -151,9 +173,7 @@ class ProtocolFuzzTest {
             List<String> messages = f.get(300, TimeUnit.SECONDS);
             errors += messages.size();
             for (String m : messages) {
-                assertFalse(m.isBlank(), "empty error message");
-                assertFalse(m.contains("Exception") || m.contains("\tat ") || m.contains("/root") || m.contains("/home")
-                        || m.contains(".java"), "error leaks internals: " + m);
+                assertClear(m, "the original protocol");
             }
         }
         assertEquals(MESSAGES, errors, "every hostile message gets exactly one error");
@@ -197,6 +217,136 @@ class ProtocolFuzzTest {
         }
     }
 
+
+    /** Hostile events for the Realtime door: each one is invalid there, so each must get one error event. */
+    static Hostile realtimeHostile(Random r) {
+        String append = "{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + b64(2 * (1 + r.nextInt(400))) + "\"}";
+        switch (r.nextInt(9)) {
+            case 0:
+                return text(append.substring(0, 1 + r.nextInt(append.length() - 2)), "truncated JSON");
+            case 1: {
+                int depth = 40 + r.nextInt(2_000);
+                return text("{\"a\":".repeat(depth) + "1" + "}".repeat(depth), "deep nesting");
+            }
+            case 2:
+                return text("{\"type\":\"" + "x".repeat(1_000 + r.nextInt(50_000)) + "\"}", "huge type string");
+            case 3:
+                return text("{\"type\":\"input_audio_buffer.append\",\"audio\":\"A\"}", "bad base64");
+            case 4: {
+                String[] wrong = {"{\"type\":5}", "{\"type\":null}", "{\"type\":[\"input_audio_buffer.append\"]}",
+                    "{\"type\":\"input_audio_buffer.append\",\"audio\":12}", "{\"type\":\"input_audio_buffer.append\",\"audio\":{\"a\":1}}",
+                    "{\"type\":\"input_audio_buffer.append\"}"};
+                return text(wrong[r.nextInt(wrong.length)], "wrong types");
+            }
+            case 5: {
+                byte[] junk = new byte[1 + r.nextInt(500)];
+                r.nextBytes(junk);
+                return new Hostile(null, junk, "binary junk");
+            }
+            case 6:
+                return text("{\"type\":\"" + randomWord(r) + "\"}", "unknown event");
+            case 7: {
+                String[] notObjects = {"null", "42", "\"text\"", "[]", "true", "nonsense", "{\"type\":}", "{}"};
+                return text(notObjects[r.nextInt(notObjects.length)], "not an event");
+            }
+            default:
+                // every append above was refused, so the buffer is empty
+                return text("{\"type\":\"input_audio_buffer.commit\"}", "commit of an empty buffer");
+        }
+    }
+
+    @Test
+    void theRealtimeDoorAnswersEveryHostileEventWithOneErrorEvent() throws Exception {
+        Random r = new Random(77);
+        BlockingQueue<JsonNode> in = new LinkedBlockingQueue<>();
+        WebSocket ws = connect(in, "ws://127.0.0.1:" + server.port() + "/v1/realtime?intent=transcription");
+        JsonNode created = in.poll(30, TimeUnit.SECONDS);
+        assertTrue(created != null && created.path("type").asText().endsWith("session.created"), String.valueOf(created));
+        for (int i = 0; i < REALTIME_MESSAGES; i++) {
+            Hostile h = realtimeHostile(r);
+            if (h.text() != null) {
+                ws.sendText(h.text(), true).join();
+            } else {
+                ws.sendBinary(ByteBuffer.wrap(h.binary()), true).join();
+            }
+            JsonNode reply = in.poll(30, TimeUnit.SECONDS);
+            if (reply == null || !reply.path("type").asText().equals("error")) {
+                throw new AssertionError("event " + i + " (" + h.kind() + ", seed 77) got " + reply + " for "
+                        + (h.text() == null ? "binary" : h.text().substring(0, Math.min(200, h.text().length()))));
+            }
+            assertClear(reply.path("error").path("message").asText(), h.kind());
+        }
+        JsonNode extra = in.poll(500, TimeUnit.MILLISECONDS);
+        assertEquals(null, extra, "one answer per event");
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+    }
+
+    /** A hostile upload: a body and its content type. */
+    record Upload(byte[] body, String contentType, String kind) {
+    }
+
+    static Upload hostileUpload(Random r) {
+        String boundary = "b" + r.nextInt(1_000_000);
+        String multipart = "multipart/form-data; boundary=" + boundary;
+        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n"
+                + "Content-Type: audio/wav\r\n\r\n";
+        switch (r.nextInt(7)) {
+            case 0: {
+                byte[] junk = new byte[r.nextInt(4_000)];
+                r.nextBytes(junk);
+                return new Upload(junk, multipart, "binary junk as multipart");
+            }
+            case 1: {
+                String form = head + "RIFF....WAVEfmt " + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nwhisper-1\r\n--" + boundary + "--\r\n";
+                return new Upload(form.substring(0, r.nextInt(form.length())).getBytes(StandardCharsets.ISO_8859_1), multipart, "truncated form");
+            }
+            case 2: {
+                byte[] wav = new byte[44 + 2 * r.nextInt(100)];
+                r.nextBytes(wav);
+                System.arraycopy("RIFF".getBytes(StandardCharsets.US_ASCII), 0, wav, 0, 4);
+                System.arraycopy("WAVEfmt ".getBytes(StandardCharsets.US_ASCII), 0, wav, 8, 8);
+                byte[] form = (head + new String(wav, StandardCharsets.ISO_8859_1) + "\r\n--" + boundary
+                        + "\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nwhisper-1\r\n--" + boundary + "--\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1);
+                return new Upload(form, multipart, "WAV header with random fields");
+            }
+            case 3:
+                return new Upload("{\"file\":\"x\"}".getBytes(StandardCharsets.UTF_8), "application/json", "JSON instead of a form");
+            case 4:
+                return new Upload(new byte[0], multipart, "empty body");
+            case 5: {
+                String form = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\n" + "m".repeat(r.nextInt(100_000))
+                        + "\r\n--" + boundary + "--\r\n";
+                return new Upload(form.getBytes(StandardCharsets.UTF_8), multipart, "no file, huge field");
+            }
+            default:
+                return new Upload(new byte[MAX_MESSAGE + 1 + r.nextInt(1_000)], multipart, "over the upload limit");
+        }
+    }
+
+    @Test
+    void theHttpApiAnswersHostileUploadsWithClientErrors() throws Exception {
+        Random r = new Random(99);
+        HttpClient http = HttpClient.newHttpClient();
+        URI uri = URI.create("http://127.0.0.1:" + server.port() + "/v1/audio/transcriptions");
+        for (int i = 0; i < HTTP_REQUESTS; i++) {
+            Upload u = hostileUpload(r);
+            HttpResponse<String> res;
+            try {
+                res = http.send(HttpRequest.newBuilder(uri).header("Content-Type", u.contentType())
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(u.body())).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (java.io.IOException e) {
+                // the server may close the connection on an oversized upload after answering 413
+                assertEquals("over the upload limit", u.kind(), "request " + i + " failed: " + e);
+                continue;
+            }
+            assertTrue(res.statusCode() >= 400 && res.statusCode() < 500, "request " + i + " (" + u.kind() + ") got "
+                    + res.statusCode() + ": " + res.body());
+            JsonNode body = Json.MAPPER.readTree(res.body());
+            assertClear(body.path("error").path("message").asText(), u.kind());
+        }
+    }
+
     static String transcribeJfk() {
         try {
             float[] x = WavReader.read(SpeechCorpus.sharedSpeechDir().resolve("jfk.wav")).toMono16k();
@@ -229,7 +379,11 @@ class ProtocolFuzzTest {
     }
 
     static WebSocket connect(BlockingQueue<JsonNode> in) {
-        return HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(url), new WebSocket.Listener() {
+        return connect(in, url);
+    }
+
+    static WebSocket connect(BlockingQueue<JsonNode> in, String to) {
+        return HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(to), new WebSocket.Listener() {
             private final StringBuilder text = new StringBuilder();
 
             @Override

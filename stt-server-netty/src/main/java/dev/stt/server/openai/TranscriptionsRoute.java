@@ -68,6 +68,11 @@ final class TranscriptionsRoute implements HttpRoute {
         } catch (IOException e) {
             HttpResponses.json(ctx, req, HttpResponseStatus.BAD_REQUEST, OpenAiErrors.invalidRequest("unreadable form: " + e.getMessage(), null));
             return;
+        } catch (RuntimeException e) {
+            // Netty's multipart decoder throws other runtime exceptions on junk bodies: still the client's input
+            log.debug("unreadable form", e);
+            HttpResponses.json(ctx, req, HttpResponseStatus.BAD_REQUEST, OpenAiErrors.invalidRequest("unreadable multipart/form-data body", null));
+            return;
         }
         Pipeline pipeline = server.models().pipeline();
         if (pipeline == null) {

@@ -1,0 +1,65 @@
+package dev.stt.hardening;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stt.audio.Pcm16;
+import dev.stt.protocol.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.Base64;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A plain JDK WebSocket client for the original protocol: every server message parsed and queued in order. */
+final class HardeningClient implements AutoCloseable {
+
+    static final long TIMEOUT_S = 60;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
+    final WebSocket ws;
+
+    HardeningClient(String url) {
+        ws = HTTP.newWebSocketBuilder().buildAsync(URI.create(url), new WebSocket.Listener() {
+            private final StringBuilder text = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                text.append(data);
+                if (last) {
+                    try {
+                        inbox.add(Json.MAPPER.readTree(text.toString()));
+                    } catch (Exception e) {
+                        inbox.add(Json.object().put("type", "unparseable").put("message", text.toString()));
+                    }
+                    text.setLength(0);
+                }
+                w.request(1);
+                return null;
+            }
+        }).orTimeout(TIMEOUT_S, TimeUnit.SECONDS).join();
+    }
+
+    /** Sends {@code samples} (16 kHz) as appends of {@code chunk} samples, as fast as the socket takes them. */
+    void stream(float[] samples, int from, int to, int chunk) {
+        for (int at = from; at < to; at += chunk) {
+            String audio = Base64.getEncoder().encodeToString(Pcm16.encode(samples, at, Math.min(chunk, to - at)));
+            ws.sendText("{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + audio + "\"}", true).join();
+        }
+    }
+
+    void send(String text) {
+        ws.sendText(text, true).join();
+    }
+
+    JsonNode next(long timeoutMs) throws InterruptedException {
+        return inbox.poll(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").orTimeout(TIMEOUT_S, TimeUnit.SECONDS).join();
+    }
+}
