@@ -62,9 +62,10 @@ class ProtocolFuzzTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws InterruptedException {
         try {
             server.shutdown();
+            LogWatch.provokeLeakReports();
             assertEquals(List.of(), log.problems(), "no ERROR, stack trace or buffer leak in the server log");
         } finally {
             log.close();

@@ -9,8 +9,6 @@ import dev.stt.eval.SpeechCorpus;
 import dev.stt.onnx.LiveTensors;
 import dev.stt.server.ServerConfig;
 import dev.stt.server.SttServer;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.internal.PlatformDependent;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -161,15 +159,7 @@ class SessionChurnTest {
             settle();
 
             await("no live ONNX tensors beyond the baseline", () -> LiveTensors.live() == tensors);
-            // leaked buffers are only reported once collected and a new buffer is tracked
-            for (int round = 0; round < 3; round++) {
-                System.gc();
-                Thread.sleep(100);
-                for (int i = 0; i < 100; i++) {
-                    ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(256);
-                    b.release();
-                }
-            }
+            LogWatch.provokeLeakReports();
             long directAfter = direct();
             System.out.printf("direct memory: %d KiB after warm-up, %d KiB after %d more sessions%n",
                     directBefore >> 10, directAfter >> 10, SESSIONS + HALF_OPEN);

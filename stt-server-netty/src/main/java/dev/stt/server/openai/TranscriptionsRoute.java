@@ -112,7 +112,16 @@ final class TranscriptionsRoute implements HttpRoute {
     }
 
     static Form readForm(FullHttpRequest req) throws IOException {
-        HttpPostRequestDecoder decoder = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), req);
+        // in memory, but tracked per request: a body that fails half-way through parsing leaves buffers that
+        // only the factory knows about (the decoder's destroy() never runs when its constructor throws)
+        DefaultHttpDataFactory factory = new DefaultHttpDataFactory(Long.MAX_VALUE);
+        HttpPostRequestDecoder decoder;
+        try {
+            decoder = new HttpPostRequestDecoder(factory, req);
+        } catch (RuntimeException e) {
+            factory.cleanRequestHttpData(req);
+            throw e;
+        }
         try {
             Map<String, String> fields = new HashMap<>();
             List<String> granularities = new ArrayList<>();
