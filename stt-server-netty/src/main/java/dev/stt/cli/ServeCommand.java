@@ -49,6 +49,7 @@ final class ServeCommand implements Subcommand {
                         new SttServer(c, SttServer.defaultLoader(c)).batching(java.time.Duration.ofMillis(batchMs), 8)),
                 OpenAiOptions.fromEnvironment(env)).start();
         CountDownLatch stopped = new CountDownLatch(1);
+        GracefulStop.onSignals(server::shutdown);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.shutdown();
             stopped.countDown();
