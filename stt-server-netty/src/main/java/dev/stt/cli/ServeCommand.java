@@ -44,11 +44,18 @@ final class ServeCommand implements Subcommand {
         }
         java.util.Map<String, String> env = DotEnv.load(Path.of(".env"), System.getenv());
         // STT_BATCH_WINDOW_MS > 0 joins segments of different sessions into one engine call (GPU)
-        long batchMs = Long.parseLong(env.getOrDefault("STT_BATCH_WINDOW_MS", "0").strip());
+        long batchMs;
+        try {
+            batchMs = Long.parseLong(env.getOrDefault("STT_BATCH_WINDOW_MS", "0").strip());
+        } catch (NumberFormatException e) {
+            throw new SttCommand.UsageException("STT_BATCH_WINDOW_MS must be a number of milliseconds, got '"
+                    + env.get("STT_BATCH_WINDOW_MS") + "'");
+        }
         SttServer server = OpenAiCompatibility.install(AccessPolicy.fromEnvironment(env).install(
                         new SttServer(c, SttServer.defaultLoader(c)).batching(java.time.Duration.ofMillis(batchMs), 8)),
                 OpenAiOptions.fromEnvironment(env)).start();
         CountDownLatch stopped = new CountDownLatch(1);
+        GracefulStop.onSignals(server::shutdown);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.shutdown();
             stopped.countDown();

@@ -362,7 +362,7 @@ class ProtocolFuzzTest {
             JsonNode m;
             while ((m = in.poll(20, TimeUnit.SECONDS)) != null) {
                 if (m.path("type").asText().equals("input_audio_buffer.committed")) {
-                    continue;
+                    continue; // the commit's acknowledgement (an extension)
                 }
                 if (!m.path("type").asText().equals("response.audio_transcript.done")) {
                     throw new AssertionError("good client got " + m);
