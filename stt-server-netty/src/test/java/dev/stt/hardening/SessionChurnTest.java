@@ -158,7 +158,8 @@ class SessionChurnTest {
             }
             settle();
 
-            await("no live ONNX tensors beyond the baseline", () -> LiveTensors.live() == tensors);
+            // live() is process-wide: work another test class left in flight when the baseline was taken may end later
+            await("no live ONNX tensors beyond the baseline", () -> LiveTensors.live() <= tensors);
             LogWatch.provokeLeakReports();
             long directAfter = direct();
             System.out.printf("direct memory: %d KiB after warm-up, %d KiB after %d more sessions%n",
