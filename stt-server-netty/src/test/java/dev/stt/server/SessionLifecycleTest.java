@@ -62,7 +62,7 @@ class SessionLifecycleTest {
         }
         await("every dropped session to be released", () -> server.server.openSessions() == 0
                 && server.server.metrics().sessions().get() == 0);
-        await("no live ONNX tensors beyond the baseline", () -> LiveTensors.live() == tensorsBefore);
+        await("no live ONNX tensors beyond the baseline", () -> LiveTensors.live() <= tensorsBefore); // process-wide count
         String metrics = server.get("/metrics").body();
         assertTrue(metrics.contains("stt_sessions_active 0.0"), metrics);
 
