@@ -27,8 +27,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -187,8 +185,9 @@ class ProtocolFuzzTest {
     /** Sends {@code count} hostile messages on one connection and returns the error messages received. */
     static List<String> fuzz(long seed, int count) {
         Random r = new Random(seed);
-        BlockingQueue<JsonNode> in = new LinkedBlockingQueue<>();
-        WebSocket ws = connect(in);
+        HardeningClient client = new HardeningClient(url);
+        BlockingQueue<JsonNode> in = client.inbox;
+        WebSocket ws = client.ws;
         List<String> errors = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
@@ -259,8 +258,9 @@ class ProtocolFuzzTest {
     @Test
     void theRealtimeDoorAnswersEveryHostileEventWithOneErrorEvent() throws Exception {
         Random r = new Random(77);
-        BlockingQueue<JsonNode> in = new LinkedBlockingQueue<>();
-        WebSocket ws = connect(in, "ws://127.0.0.1:" + server.port() + "/v1/realtime?intent=transcription");
+        HardeningClient client = new HardeningClient("ws://127.0.0.1:" + server.port() + "/v1/realtime?intent=transcription");
+        BlockingQueue<JsonNode> in = client.inbox;
+        WebSocket ws = client.ws;
         JsonNode created = in.poll(30, TimeUnit.SECONDS);
         assertTrue(created != null && created.path("type").asText().endsWith("session.created"), String.valueOf(created));
         for (int i = 0; i < REALTIME_MESSAGES; i++) {
@@ -351,8 +351,9 @@ class ProtocolFuzzTest {
     static String transcribeJfk() {
         try {
             float[] x = WavReader.read(SpeechCorpus.sharedSpeechDir().resolve("jfk.wav")).toMono16k();
-            BlockingQueue<JsonNode> in = new LinkedBlockingQueue<>();
-            WebSocket ws = connect(in);
+            HardeningClient client = new HardeningClient(url);
+            BlockingQueue<JsonNode> in = client.inbox;
+            WebSocket ws = client.ws;
             for (int at = 0; at < x.length; at += 1_600) {
                 String audio = Base64.getEncoder().encodeToString(Pcm16.encode(x, at, Math.min(1_600, x.length - at)));
                 ws.sendText("{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + audio + "\"}", true).join();
@@ -377,30 +378,5 @@ class ProtocolFuzzTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static WebSocket connect(BlockingQueue<JsonNode> in) {
-        return connect(in, url);
-    }
-
-    static WebSocket connect(BlockingQueue<JsonNode> in, String to) {
-        return HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(to), new WebSocket.Listener() {
-            private final StringBuilder text = new StringBuilder();
-
-            @Override
-            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                text.append(data);
-                if (last) {
-                    try {
-                        in.add(Json.MAPPER.readTree(text.toString()));
-                    } catch (Exception e) {
-                        in.add(Json.object().put("type", "invalid-json-from-server").put("message", text.toString()));
-                    }
-                    text.setLength(0);
-                }
-                w.request(1);
-                return null;
-            }
-        }).join();
     }
 }
