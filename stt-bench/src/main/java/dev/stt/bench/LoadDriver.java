@@ -23,7 +23,10 @@ import java.util.Set;
  *
  * <pre>java -cp ... dev.stt.bench.LoadDriver [--threads 1] [--workers N] [--model moonshine-tiny]
  *     [--url ws://127.0.0.1:8000/ [--server-pid PID]] [--clients 1,4,8,16,32,64] [--step-seconds 30] [--grace-seconds 15] [--chunk-ms 100]
- *     [--silence-ms 1500] [--vad-silence-ms 500] [--p95-limit-ms 1000] [--speech DIR]</pre>
+ *     [--silence-ms 1500] [--vad-silence-ms 500] [--p95-limit-ms 1000] [--speech DIR] [--early-decode on|off]</pre>
+ *
+ * <p>{@code --early-decode off} runs the in-process server without early decoding (the baseline it is
+ * compared with): each segment is then transcribed only once the VAD has closed it.
  */
 public final class LoadDriver {
 
@@ -32,9 +35,9 @@ public final class LoadDriver {
 
     public static void main(String[] args) throws Exception {
         BenchArgs a = new BenchArgs(args, Set.of("url", "server-pid", "threads", "workers", "model", "clients", "step-seconds", "grace-seconds", "chunk-ms",
-                "silence-ms", "vad-silence-ms", "p95-limit-ms", "speech"),
+                "silence-ms", "vad-silence-ms", "p95-limit-ms", "speech", "early-decode"),
                 "LoadDriver [--threads N] [--workers N] [--model NAME] [--url ws://127.0.0.1:PORT/ [--server-pid PID]] [--clients 1,4,8] [--step-seconds S] [--grace-seconds S] "
-                        + "[--chunk-ms MS] [--silence-ms MS] [--vad-silence-ms MS] [--p95-limit-ms MS] [--speech DIR]");
+                        + "[--chunk-ms MS] [--silence-ms MS] [--vad-silence-ms MS] [--p95-limit-ms MS] [--speech DIR] [--early-decode on|off]");
         String url = a.string("url", null);
         List<Integer> steps = new ArrayList<>();
         for (String n : a.string("clients", "1,4,8,16,32,64").split(",")) {
@@ -58,13 +61,17 @@ public final class LoadDriver {
             int workers = a.positiveInt("workers", Math.max(1, Runtime.getRuntime().availableProcessors() / threads));
             ServerConfig c = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withDevice(Device.CPU)
                     .withModel(a.string("model", "moonshine-tiny")).withIntraThreads(threads).withWorkers(workers);
-            server = new SttServer(c, SttServer.defaultLoader(c)).start();
+            String early = a.string("early-decode", "on");
+            if (!early.equals("on") && !early.equals("off")) {
+                throw new IllegalArgumentException("--early-decode is on or off, got " + early);
+            }
+            server = new SttServer(c, SttServer.defaultLoader(c)).earlyDecode(early.equals("on")).start();
             server.models().loaded().get(300, java.util.concurrent.TimeUnit.SECONDS);
             uri = URI.create("ws://127.0.0.1:" + server.port() + "/");
             vadSilenceMs = c.vad().silenceDurationMs();
             serverPid = null;
-            System.out.printf("server in-process: %s, %d worker(s) x %d intra thread(s), VAD silence %d ms, %d cores%n",
-                    c.model(), workers, threads, vadSilenceMs, Runtime.getRuntime().availableProcessors());
+            System.out.printf("server in-process: %s, %d worker(s) x %d intra thread(s), VAD silence %d ms, early decode %s, %d cores%n",
+                    c.model(), workers, threads, vadSilenceMs, early, Runtime.getRuntime().availableProcessors());
         }
         LoadStep.Settings settings = new LoadStep.Settings(
                 a.positiveInt("step-seconds", 30), a.positiveInt("grace-seconds", 15), a.positiveInt("chunk-ms", 100),

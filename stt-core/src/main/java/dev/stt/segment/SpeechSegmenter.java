@@ -25,6 +25,17 @@ public interface SpeechSegmenter extends AutoCloseable {
      */
     List<SegmenterEvent> flush();
 
+    /**
+     * The segment that will close if the current silence lasts out the silence window, as soon as its
+     * trailing audio is all here; otherwise null. It is exactly what the {@link SegmenterEvent.SegmentClosed}
+     * would then carry, so a caller may start transcribing it early and keep the result when that segment
+     * closes (same start, same length), or drop it when speech comes back. Repeated calls during one
+     * pause return the same instance.
+     */
+    default SpeechSegment closingSegment() {
+        return null;
+    }
+
     /** Samples taken so far: the stream's time line. */
     long position();
 

@@ -35,6 +35,11 @@ public final class InferenceExecutor implements AutoCloseable {
         pool.execute(task);
     }
 
+    /** Whether a task submitted now would start at once: a worker is free and nothing waits. */
+    public boolean hasIdleWorker() {
+        return pool.getQueue().isEmpty() && pool.getActiveCount() < pool.getMaximumPoolSize();
+    }
+
     public int queued() {
         return pool.getQueue().size();
     }

@@ -2,7 +2,8 @@ package dev.stt.session;
 
 /**
  * What a {@link TranscriptionSession} tells its door (a WebSocket protocol adapter). Speech events come
- * from the session's audio thread, results from inference workers; each kind arrives in stream order,
+ * from the session's audio thread, results from inference workers (or from the audio thread, when an
+ * early decode of the segment had already finished); each kind arrives in stream order,
  * and every {@link #segmentClosed} is followed by exactly one {@link #transcribed} or {@link #failed}.
  */
 public interface SessionListener {

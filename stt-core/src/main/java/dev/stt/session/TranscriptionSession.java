@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Calls may come from any thread. Audio work runs one task at a time per session on the shared audio
  * pool; transcription runs one segment at a time per session on the shared inference workers, which
- * keeps results in order while different sessions proceed in parallel.
+ * keeps results in order while different sessions proceed in parallel. A pause may start the decode
+ * of the pausing utterance before its segment closes ({@link EarlyDecode}); the result waits for its turn.
  */
 public final class TranscriptionSession implements AutoCloseable {
 
@@ -49,13 +50,17 @@ public final class TranscriptionSession implements AutoCloseable {
     private long manualStart;
     private long position;
     private long nextId = 1;
+    /** The pause already considered for an early decode, and that decode if one was started. */
+    private SpeechSegment earlyFor;
+    private EarlyDecode early;
 
     // guarded by queue
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private boolean inFlight;
     private volatile boolean closed;
 
-    private record Pending(ClosedSegment segment, String refusal) {
+    /** @param early a decode of the same audio already under way, or null */
+    private record Pending(ClosedSegment segment, String refusal, EarlyDecode early) {
     }
 
     TranscriptionSession(Pipeline pipeline, SessionConfig config, SessionListener listener) {
@@ -130,6 +135,7 @@ public final class TranscriptionSession implements AutoCloseable {
             if (segmenter != null) {
                 segmenter.clear();
             }
+            early = null;
             manualLength = 0;
             manualStart = position;
         });
@@ -182,6 +188,7 @@ public final class TranscriptionSession implements AutoCloseable {
         position += x.length;
         if (segmenter != null) {
             handle(segmenter.accept(x));
+            decodeEarly();
         } else {
             if (manualLength + x.length > manual.length) {
                 manual = Arrays.copyOf(manual, Math.max(manual.length * 2, manualLength + x.length));
@@ -201,7 +208,41 @@ public final class TranscriptionSession implements AutoCloseable {
         }
     }
 
+    /** Starts transcribing a pausing utterance when a worker is idle; see {@link EarlyDecode}. */
+    private void decodeEarly() {
+        if (!pipeline.earlyDecode() || pipeline.batcher() != null) {
+            return;
+        }
+        SpeechSegment s = segmenter.closingSegment();
+        if (s == null || s == earlyFor) {
+            return;
+        }
+        earlyFor = s; // one try per pause: a busy server decodes at the close, as without this
+        early = null;
+        if (!pipeline.inference().hasIdleWorker()) {
+            return;
+        }
+        EarlyDecode decode = new EarlyDecode(s);
+        outstanding.incrementAndGet(); // the session is not idle while its decode runs, used or not
+        try {
+            pipeline.inference().submit(() -> {
+                try {
+                    decode.run(pipeline.engine(), s.samples(), config.transcribe());
+                } finally {
+                    outstanding.decrementAndGet();
+                }
+            });
+            early = decode;
+        } catch (RejectedExecutionException e) {
+            outstanding.decrementAndGet();
+            log.debug("no room for an early decode: {}", e.getMessage());
+        }
+    }
+
     private void enqueue(SpeechSegment s) {
+        EarlyDecode decoded = early != null && early.covers(s) ? early : null;
+        early = null;
+        earlyFor = null;
         ClosedSegment segment = new ClosedSegment(nextId++, s.startMs(), s.endMs(), s.samples());
         listener.segmentClosed(segment);
         outstanding.incrementAndGet();
@@ -209,9 +250,9 @@ public final class TranscriptionSession implements AutoCloseable {
             if (queue.size() >= config.maxPendingSegments()) {
                 // answered in its turn, so results stay in order; its audio is not kept
                 queue.add(new Pending(new ClosedSegment(segment.id(), segment.startMs(), segment.endMs(), new float[0]),
-                        "server busy: " + queue.size() + " segments of this session are already waiting for transcription"));
+                        "server busy: " + queue.size() + " segments of this session are already waiting for transcription", null));
             } else {
-                queue.add(new Pending(segment, null));
+                queue.add(new Pending(segment, null, decoded));
             }
         }
         pump();
@@ -228,6 +269,11 @@ public final class TranscriptionSession implements AutoCloseable {
                 inFlight = true;
             }
             String refusal = next.refusal() != null ? next.refusal() : closed ? "session closed" : null;
+            if (refusal == null && next.early() != null) {
+                ClosedSegment seg = next.segment();
+                next.early().whenDone((t, e) -> transcribed(seg, t, e));
+                return;
+            }
             if (refusal == null) {
                 try {
                     if (pipeline.batcher() != null) {

@@ -52,7 +52,8 @@ final class ServeCommand implements Subcommand {
                     + env.get("STT_BATCH_WINDOW_MS") + "'");
         }
         SttServer server = OpenAiCompatibility.install(AccessPolicy.fromEnvironment(env).install(
-                        new SttServer(c, SttServer.defaultLoader(c)).batching(java.time.Duration.ofMillis(batchMs), 8)),
+                        new SttServer(c, SttServer.defaultLoader(c)).batching(java.time.Duration.ofMillis(batchMs), 8)
+                                .earlyDecode(!"0".equals(env.getOrDefault("STT_EARLY_DECODE", "1").strip()))),
                 OpenAiOptions.fromEnvironment(env)).start();
         CountDownLatch stopped = new CountDownLatch(1);
         GracefulStop.onSignals(server::shutdown);

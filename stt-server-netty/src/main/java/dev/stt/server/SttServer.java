@@ -68,6 +68,7 @@ public final class SttServer implements AutoCloseable {
     private Channel listener;
     private volatile boolean closed;
     private Duration batchWindow = Duration.ZERO;
+    private boolean earlyDecode = true;
     private int maxBatch = 8;
     private volatile SegmentBatcher batcher;
 
@@ -147,6 +148,15 @@ public final class SttServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Whether a pausing speaker's utterance is transcribed on an idle worker before the silence window
+     * closes it (on by default; see {@link Pipeline#earlyDecode()}). Call before {@link #start()}.
+     */
+    public SttServer earlyDecode(boolean on) {
+        this.earlyDecode = on;
+        return this;
+    }
+
     /** Adds a WebSocket protocol at {@code path}; call before {@link #start()}. */
     public SttServer door(String path, WebSocketDoor door) {
         doors.put(path, door);
@@ -182,10 +192,10 @@ public final class SttServer implements AutoCloseable {
         log.info("listening on {}:{}; loading model {}", config.host(), port(), config.model());
         models.loadInBackground(loader, m -> {
             if (batchWindow.isZero()) {
-                return new Pipeline(m.vad(), m.engine(), audioPool, inference);
+                return new Pipeline(m.vad(), m.engine(), audioPool, inference, null, earlyDecode);
             }
             batcher = new SegmentBatcher(m.engine(), inference, batchWindow, maxBatch, config.inferenceQueue());
-            return new Pipeline(m.vad(), m.engine(), audioPool, inference, batcher);
+            return new Pipeline(m.vad(), m.engine(), audioPool, inference, batcher, earlyDecode);
         });
         return this;
     }

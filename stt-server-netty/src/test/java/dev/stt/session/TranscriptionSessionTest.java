@@ -249,6 +249,109 @@ class TranscriptionSessionTest {
         assertTrue(events.get(2).startsWith("3 failed server busy"), events.toString());
     }
 
+    /** Moonshine, counting its calls and the audio length of each. */
+    static final class CountingEngine implements SttEngine {
+        final List<Integer> lengths = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public String model() {
+            return engine.model();
+        }
+
+        @Override
+        public Transcript transcribe(float[] samples, TranscribeOptions options) {
+            lengths.add(samples.length);
+            return engine.transcribe(samples, options);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    static float[] clip(String name) throws java.io.IOException {
+        return WavReader.read(SpeechCorpus.sharedSpeechDir().resolve(name)).toMono16k();
+    }
+
+    /** The clip up to where the VAD hears its speech end, so that the silence the test adds is all the pause there is. */
+    static float[] toSpeechEnd(float[] clip) {
+        List<dev.stt.segment.SpeechSegment> segments = dev.stt.vad.SpeechSegments.detect(vad, clip, 16_000, dev.stt.segment.VadOptions.DEFAULTS);
+        long end = segments.getLast().endSample() - dev.stt.vad.SileroSpeechSegmenter.TRAILING_PAD_MS * 16L;
+        return Arrays.copyOf(clip, (int) end);
+    }
+
+    static void feed(TranscriptionSession s, float[] x) throws Exception {
+        for (int at = 0; at < x.length; at += 1600) {
+            assertTrue(s.append(Arrays.copyOfRange(x, at, Math.min(x.length, at + 1600)), 16_000));
+        }
+    }
+
+    @Test
+    void aPauseThatEndsTheUtteranceIsTranscribedOnceBeforeItsSegmentCloses() throws Exception {
+        CountingEngine counting = new CountingEngine();
+        Recorder r = new Recorder();
+        try (InferenceExecutor inference = new InferenceExecutor("test-inference", 2, 16)) {
+            Pipeline p = new Pipeline(vad, counting, audioPool, inference);
+            try (TranscriptionSession s = p.open(SessionConfig.DEFAULTS, r)) {
+                feed(s, toSpeechEnd(clip("librispeech/1089-134691-0000.wav"))); // "He could wait no longer."
+                feed(s, new float[16_000 * 3 / 10]);
+                // 300 ms of silence: short of the 500 ms window, past the 200 ms of trailing audio
+                awaitCondition(() -> !counting.lengths.isEmpty());
+                assertTrue(r.closed.isEmpty(), "the decode began while the segment was still open");
+                feed(s, new float[16_000 * 2]);
+                awaitCondition(() -> r.answered.size() == 1);
+                awaitIdle(s);
+            }
+        }
+        assertEquals(List.of(1L), r.closed);
+        assertTrue(TextNormalizer.normalize(r.texts.get(0)).contains("he could wait no longer"), r.events().toString());
+        assertEquals(1, counting.lengths.size(), "the early decode is the segment's only decode: " + counting.lengths);
+    }
+
+    @Test
+    void speechThatComesBackAfterAPauseIsTranscribedWhole() throws Exception {
+        CountingEngine counting = new CountingEngine();
+        Recorder r = new Recorder();
+        SessionConfig longPause = SessionConfig.DEFAULTS.withVad(dev.stt.segment.VadOptions.DEFAULTS.withSilenceDurationMs(1_200));
+        try (InferenceExecutor inference = new InferenceExecutor("test-inference", 2, 16)) {
+            Pipeline p = new Pipeline(vad, counting, audioPool, inference);
+            try (TranscriptionSession s = p.open(longPause, r)) {
+                feed(s, toSpeechEnd(clip("librispeech/1089-134691-0000.wav")));
+                feed(s, new float[16_000 * 4 / 10]);
+                awaitCondition(() -> !counting.lengths.isEmpty()); // decoding the first sentence alone
+                feed(s, clip("librispeech/1089-134686-0001.wav")); // "Stuff it into you, his belly counselled him."
+                feed(s, new float[16_000 * 2]);
+                awaitCondition(() -> r.answered.size() == 1);
+                awaitIdle(s);
+            }
+        }
+        assertEquals(List.of(1L), r.closed, "one utterance: the pause was shorter than the silence window");
+        String text = TextNormalizer.normalize(r.texts.get(0));
+        assertTrue(text.contains("wait no longer") && text.contains("his belly"), "both sentences: " + text);
+        assertEquals(2, counting.lengths.size(), "the early decode of the first sentence was dropped: " + counting.lengths);
+        assertTrue(counting.lengths.get(0) < counting.lengths.get(1), counting.lengths.toString());
+    }
+
+    @Test
+    void withoutEarlyDecodingTheSegmentIsTranscribedOnlyOnceClosed() throws Exception {
+        CountingEngine counting = new CountingEngine();
+        Recorder r = new Recorder();
+        try (InferenceExecutor inference = new InferenceExecutor("test-inference", 2, 16)) {
+            Pipeline p = new Pipeline(vad, counting, audioPool, inference, null, false);
+            try (TranscriptionSession s = p.open(SessionConfig.DEFAULTS, r)) {
+                feed(s, toSpeechEnd(clip("librispeech/1089-134691-0000.wav")));
+                feed(s, new float[16_000 * 3 / 10]);
+                awaitIdle(s);
+                assertEquals(List.of(), counting.lengths, "nothing decoded while the segment is open");
+                feed(s, new float[16_000 * 2]);
+                awaitCondition(() -> r.answered.size() == 1);
+                awaitIdle(s);
+            }
+        }
+        assertEquals(1, counting.lengths.size());
+        assertTrue(TextNormalizer.normalize(r.texts.get(0)).contains("he could wait no longer"), r.events().toString());
+    }
+
     static void awaitCondition(java.util.function.BooleanSupplier c) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!c.getAsBoolean()) {

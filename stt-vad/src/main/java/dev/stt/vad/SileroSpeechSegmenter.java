@@ -83,6 +83,8 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
     private int recentNext;
     private int recentCount;
     private boolean closed;
+    /** What {@link #closingSegment()} last returned, kept so one pause copies its audio once. */
+    private SpeechSegment closing;
 
     SileroSpeechSegmenter(SileroVad vad, int sampleRate, VadOptions options) {
         if (sampleRate != 16_000 && sampleRate != 8_000) {
@@ -258,6 +260,7 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
         long to = Math.min(audioEnd, limit);
         events.add(new SegmenterEvent.SegmentClosed(segment(segmentStart, to)));
         lastSegmentEnd = to;
+        closing = null;
         triggered = false;
         confirmed = false;
         silenceStart = -1;
@@ -287,6 +290,22 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
     }
 
     @Override
+    public SpeechSegment closingSegment() {
+        if (!confirmed || silenceStart < 0) {
+            return null;
+        }
+        // the bounds close() will use once the silence window is over
+        long to = Math.min(silenceStart + trailingPad, segmentStart + maxSegment);
+        if (windowStart < to) {
+            return null;
+        }
+        if (closing == null || closing.startSample() != history.startOf(segmentStart) || closing.endSample() != to) {
+            closing = segment(segmentStart, to);
+        }
+        return closing;
+    }
+
+    @Override
     public long position() {
         return position;
     }
@@ -297,6 +316,7 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
      */
     @Override
     public void clear() {
+        closing = null;
         triggered = false;
         confirmed = false;
         silenceStart = -1;
