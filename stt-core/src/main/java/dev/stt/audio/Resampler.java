@@ -153,11 +153,22 @@ public final class Resampler {
                 h = scratchTaps;
                 hOff = 0;
             }
-            float acc = 0f;
-            for (int t = 0; t < taps; t++) {
-                acc += h[hOff + t] * x[idx + t];
+            // four running sums: one sum is a chain of dependent adds the CPU cannot overlap (taps is even)
+            float a0 = 0f;
+            float a1 = 0f;
+            float a2 = 0f;
+            float a3 = 0f;
+            int t = 0;
+            for (; t + 3 < taps; t += 4) {
+                a0 += h[hOff + t] * x[idx + t];
+                a1 += h[hOff + t + 1] * x[idx + t + 1];
+                a2 += h[hOff + t + 2] * x[idx + t + 2];
+                a3 += h[hOff + t + 3] * x[idx + t + 3];
             }
-            out[o] = acc;
+            for (; t < taps; t++) {
+                a0 += h[hOff + t] * x[idx + t];
+            }
+            out[o] = (a0 + a1) + (a2 + a3);
             idx += stepBase;
             phase += stepPhase;
             if (phase >= up) {

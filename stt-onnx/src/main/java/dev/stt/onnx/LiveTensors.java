@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LiveTensors implements AutoCloseable {
 
     private static final AtomicLong LIVE = new AtomicLong();
+    /** Wall time inside OrtSession.run, summed over threads: the floor a pipeline's cost is set against. */
+    private static final java.util.concurrent.atomic.LongAdder RUN_NANOS = new java.util.concurrent.atomic.LongAdder();
 
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final List<AutoCloseable> owned = new ArrayList<>();
@@ -26,6 +28,11 @@ public final class LiveTensors implements AutoCloseable {
     /** Tensors and results created through any scope and not yet closed, process-wide. */
     public static long live() {
         return LIVE.get();
+    }
+
+    /** Nanoseconds spent inside {@code OrtSession.run} through any scope so far, process-wide. */
+    public static long runNanos() {
+        return RUN_NANOS.sum();
     }
 
     public OnnxTensor floats(float[] data, long... shape) throws OrtException {
@@ -50,7 +57,23 @@ public final class LiveTensors implements AutoCloseable {
 
     /** Runs the session; the result belongs to this scope until {@link #closeNow} or {@link #close}. */
     public OrtSession.Result run(OrtSession session, Map<String, ? extends ai.onnxruntime.OnnxTensorLike> inputs) throws OrtException {
-        return own(session.run(inputs));
+        long start = System.nanoTime();
+        try {
+            return own(session.run(inputs));
+        } finally {
+            RUN_NANOS.add(System.nanoTime() - start);
+        }
+    }
+
+    /** Runs the session into caller-made output tensors (pinned outputs); the result belongs to this scope. */
+    public OrtSession.Result run(OrtSession session, Map<String, ? extends ai.onnxruntime.OnnxTensorLike> inputs,
+                                 Map<String, ? extends ai.onnxruntime.OnnxValue> outputs) throws OrtException {
+        long start = System.nanoTime();
+        try {
+            return own(session.run(inputs, outputs));
+        } finally {
+            RUN_NANOS.add(System.nanoTime() - start);
+        }
     }
 
     public <T extends AutoCloseable> T own(T resource) {

@@ -93,21 +93,14 @@ public final class SileroVad implements SpeechSegmenterFactory {
      * @param state the stream's recurrent state, [2, 1, 128], replaced in place
      */
     float probability(float[] input, float[] state, int sampleRate) {
-        // Tensors over per-thread direct buffers, outputs included (pinned): ONNX Runtime reads and
-        // writes them in place, so a window allocates no tensor memory, natively or on the heap.
-        Scratch scratch = SCRATCH.get();
-        FloatBuffer in = scratch.input(input.length);
-        in.put(0, input);
+        // The thread's own tensors over its own direct buffers, outputs included (pinned): ONNX Runtime
+        // reads and writes them in place, so a window creates no tensor and allocates nothing.
+        Scratch scratch = threadScratch.get();
+        Scratch.Window w = input.length == scratch.wide.capacity() ? scratch.wideWindow : scratch.narrowWindow;
+        w.samples.put(0, input);
         scratch.state.put(0, state);
         try (LiveTensors scope = new LiveTensors()) {
-            Map<String, OnnxTensor> inputs = Map.of(
-                    "input", scope.floats(in, 1, input.length),
-                    "state", scope.floats(scratch.state, 2, 1, 128),
-                    "sr", sampleRate == 16_000 ? sr16k : sr8k);
-            Map<String, OnnxTensor> outputs = Map.of(
-                    "output", scope.floats(scratch.output, 1, 1),
-                    "stateN", scope.floats(scratch.nextState, 2, 1, 128));
-            scope.own(session.run(inputs, outputs));
+            scope.run(session, w.inputs, scratch.outputs);
         } catch (OrtException e) {
             throw new IllegalStateException("Silero VAD inference failed: " + e.getMessage(), e);
         }
@@ -115,27 +108,74 @@ public final class SileroVad implements SpeechSegmenterFactory {
         return scratch.output.get(0);
     }
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** Every thread's scratch, so that {@link #close()} can free their tensors. */
+    private final java.util.Queue<Scratch> scratches = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ThreadLocal<Scratch> threadScratch = ThreadLocal.withInitial(() -> {
+        Scratch s = newScratch();
+        scratches.add(s);
+        return s;
+    });
 
-    /** One thread's tensor memory; input sized for the 16 kHz window, a smaller one for 8 kHz. */
-    private static final class Scratch {
+    private Scratch newScratch() {
+        try {
+            return new Scratch(sr16k, sr8k);
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot create Silero VAD tensors: " + e.getMessage(), e);
+        }
+    }
+
+    /** One thread's tensor memory and the tensors over it; input sized for the 16 kHz window, a smaller one for 8 kHz. */
+    private static final class Scratch implements AutoCloseable {
         final FloatBuffer state = direct(STATE_SIZE);
         final FloatBuffer nextState = direct(STATE_SIZE);
         final FloatBuffer output = direct(1);
         final FloatBuffer wide = direct(64 + 512);
         final FloatBuffer narrow = direct(32 + 256);
+        final OnnxTensor stateTensor;
+        final OnnxTensor nextStateTensor;
+        final OnnxTensor outputTensor;
+        final Window wideWindow;
+        final Window narrowWindow;
+        final Map<String, OnnxTensor> outputs;
 
-        FloatBuffer input(int length) {
-            return length == wide.capacity() ? wide : narrow;
+        /** The inputs of one rate: its samples tensor, the shared state, the rate. */
+        record Window(FloatBuffer samples, OnnxTensor tensor, Map<String, OnnxTensor> inputs) {
+        }
+
+        Scratch(OnnxTensor sr16k, OnnxTensor sr8k) throws OrtException {
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            stateTensor = OnnxTensor.createTensor(env, state, new long[] {2, 1, 128});
+            nextStateTensor = OnnxTensor.createTensor(env, nextState, new long[] {2, 1, 128});
+            outputTensor = OnnxTensor.createTensor(env, output, new long[] {1, 1});
+            wideWindow = window(env, wide, sr16k);
+            narrowWindow = window(env, narrow, sr8k);
+            outputs = Map.of("output", outputTensor, "stateN", nextStateTensor);
+        }
+
+        private Window window(OrtEnvironment env, FloatBuffer samples, OnnxTensor sr) throws OrtException {
+            OnnxTensor t = OnnxTensor.createTensor(env, samples, new long[] {1, samples.capacity()});
+            return new Window(samples, t, Map.of("input", t, "state", stateTensor, "sr", sr));
         }
 
         private static FloatBuffer direct(int floats) {
             return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
         }
+
+        @Override
+        public void close() {
+            stateTensor.close();
+            nextStateTensor.close();
+            outputTensor.close();
+            wideWindow.tensor().close();
+            narrowWindow.tensor().close();
+        }
     }
 
     @Override
     public void close() {
+        for (Scratch s; (s = scratches.poll()) != null; ) {
+            s.close();
+        }
         try (OnnxTensor a = sr16k; OnnxTensor b = sr8k) {
             session.close();
         } catch (OrtException e) {

@@ -119,7 +119,7 @@ public final class MergedDecoderLoop {
                         request.filter().apply(r, step, java.util.Arrays.copyOf(tokens[r], length[r]), row);
                     }
                     int best = argmax(row);
-                    sumLogProb[r] += row[best] - logSumExp(row, row[best]);
+                    sumLogProb[r] += row[best] - chosenLogSumExp(row, row[best]);
                     next[r] = best;
                     if (isStop(best, request.stopTokens())) {
                         done[r] = true;
@@ -194,14 +194,30 @@ public final class MergedDecoderLoop {
         for (float v : x) {
             max = Math.max(max, v);
         }
-        return logSumExp(x, max);
-    }
-
-    /** {@link #logSumExp(float[])} given the maximum, which the greedy choice has already found. */
-    static double logSumExp(float[] x, float max) {
         double sum = 0;
         for (float v : x) {
             sum += Math.exp(v - max);
+        }
+        return max + Math.log(sum);
+    }
+
+    /** Logits further than this below the chosen one are left out of its log-probability. */
+    static final float NEGLIGIBLE_BELOW_MAX = 20f;
+
+    /**
+     * The normaliser of every greedy step, given the maximum, which the greedy choice has already found.
+     * A confident step has only a few hundred of its 32k+ logits within 20 of the maximum; each of the
+     * others adds under e^-20 (2e-9) to a sum of at least 1, so skipping their exp moves the result by at
+     * most vocabulary x 2e-9 (7e-5 for Moonshine's 32,768 tokens): far below what the guards that read the
+     * average log-probability can tell, and it spares most of the 32k exp calls per token.
+     */
+    static double chosenLogSumExp(float[] x, float max) {
+        float floor = max - NEGLIGIBLE_BELOW_MAX;
+        double sum = 0;
+        for (float v : x) {
+            if (v > floor) {
+                sum += Math.exp(v - max);
+            }
         }
         return max + Math.log(sum);
     }

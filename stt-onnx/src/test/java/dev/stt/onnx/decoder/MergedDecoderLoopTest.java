@@ -140,6 +140,21 @@ class MergedDecoderLoopTest {
     }
 
     @Test
+    void theGreedyStepsLogProbabilityLeavesOutOnlyNegligibleLogits() throws OrtException {
+        List<float[]> steps = new ArrayList<>();
+        decode(List.of(jfk), new int[] {80}, (row, step, tokens, logits) -> steps.add(logits.clone()), null);
+        assertTrue(steps.size() > 20, "a step per token of the JFK sentence, got " + steps.size());
+        double bound = steps.get(0).length * Math.exp(-MergedDecoderLoop.NEGLIGIBLE_BELOW_MAX);
+        double worst = 0;
+        for (float[] logits : steps) {
+            float max = logits[MergedDecoderLoop.argmax(logits)];
+            worst = Math.max(worst, Math.abs(MergedDecoderLoop.chosenLogSumExp(logits, max) - MergedDecoderLoop.logSumExp(logits)));
+        }
+        assertTrue(worst <= bound, "worst difference " + worst + " over the bound " + bound);
+        assertTrue(bound < 1e-4, "the bound itself is negligible: " + bound);
+    }
+
+    @Test
     void rejectsAModelThatIsNotAMergedDecoder() {
         assertThrows(OrtException.class, () -> new MergedDecoderLoop(encoder));
     }
