@@ -65,6 +65,21 @@ public final class LiveTensors implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the session computing {@code requested} outputs into new tensors and {@code pinned} ones into the
+     * caller's tensors; the result belongs to this scope, the pinned tensors stay the caller's.
+     */
+    public OrtSession.Result run(OrtSession session, Map<String, ? extends ai.onnxruntime.OnnxTensorLike> inputs,
+                                 java.util.Set<String> requested, Map<String, ? extends ai.onnxruntime.OnnxValue> pinned)
+            throws OrtException {
+        long start = System.nanoTime();
+        try {
+            return own(session.run(inputs, requested, pinned));
+        } finally {
+            RUN_NANOS.add(System.nanoTime() - start);
+        }
+    }
+
     /** Runs the session into caller-made output tensors (pinned outputs); the result belongs to this scope. */
     public OrtSession.Result run(OrtSession session, Map<String, ? extends ai.onnxruntime.OnnxTensorLike> inputs,
                                  Map<String, ? extends ai.onnxruntime.OnnxValue> outputs) throws OrtException {

@@ -26,6 +26,8 @@ public final class MergedDecoderLoop {
     private final long heads;
     private final long headDim;
     private final int vocabulary;
+    /** Every output but the logits: what a later step asks ONNX Runtime to allocate. */
+    private final java.util.Set<String> presentOutputs;
 
     /** @param decoder the merged decoder; the caller keeps ownership and closes it */
     public MergedDecoderLoop(OrtSession decoder) throws OrtException {
@@ -42,6 +44,8 @@ public final class MergedDecoderLoop {
         headDim = kv[3];
         long[] logits = ((TensorInfo) decoder.getOutputInfo().get("logits").getInfo()).getShape();
         vocabulary = (int) logits[2];
+        presentOutputs = new java.util.LinkedHashSet<>(decoder.getOutputNames());
+        presentOutputs.remove("logits");
     }
 
     public int layerCount() {
@@ -98,10 +102,16 @@ public final class MergedDecoderLoop {
             OrtSession.Result first = scope.run(decoder, in);
             OrtSession.Result previous = first;
             OnnxTensor cacheTrue = scope.bool(true);
+            // Later steps write their logits into this one direct buffer (a pinned output) instead of a
+            // new tensor each step that getFloatBuffer() would copy onto a new heap buffer: that copy was
+            // most of the loop's own time (about 140 us of a 4 ms Moonshine tiny step).
+            FloatBuffer stepLogits = java.nio.ByteBuffer.allocateDirect(batch * vocabulary * Float.BYTES)
+                    .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+            Map<String, OnnxTensor> pinned = Map.of("logits", scope.floats(stepLogits, batch, 1, vocabulary));
 
             for (int step = 0; ; step++) {
                 OrtSession.Result current = step == 0 ? first : previous;
-                FloatBuffer logits = ((OnnxTensor) current.get("logits").orElseThrow()).getFloatBuffer();
+                FloatBuffer logits = step == 0 ? ((OnnxTensor) current.get("logits").orElseThrow()).getFloatBuffer() : stepLogits;
                 int seq = step == 0 ? promptLength : 1;
                 long[] next = new long[batch];
                 boolean anyActive = false;
@@ -110,8 +120,7 @@ public final class MergedDecoderLoop {
                         next[r] = filler;
                         continue;
                     }
-                    logits.position(((r * seq) + seq - 1) * vocabulary);
-                    logits.get(row, 0, vocabulary);
+                    logits.get(((r * seq) + seq - 1) * vocabulary, row, 0, vocabulary);
                     if (step == 0 && request.firstStepLogits() != null) {
                         request.firstStepLogits().accept(r, row.clone());
                     }
@@ -148,7 +157,7 @@ public final class MergedDecoderLoop {
                     in.put("past_key_values." + n + ".encoder.value", present(first, n, "encoder.value"));
                 }
                 OnnxTensor idsTensor = in.get("input_ids");
-                OrtSession.Result result = scope.run(decoder, in);
+                OrtSession.Result result = scope.run(decoder, in, presentOutputs, pinned);
                 scope.closeNow(idsTensor);
                 if (current != first) {
                     scope.closeNow(current);
