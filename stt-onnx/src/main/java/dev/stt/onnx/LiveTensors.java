@@ -57,12 +57,7 @@ public final class LiveTensors implements AutoCloseable {
 
     /** Runs the session; the result belongs to this scope until {@link #closeNow} or {@link #close}. */
     public OrtSession.Result run(OrtSession session, Map<String, ? extends ai.onnxruntime.OnnxTensorLike> inputs) throws OrtException {
-        long start = System.nanoTime();
-        try {
-            return own(session.run(inputs));
-        } finally {
-            RUN_NANOS.add(System.nanoTime() - start);
-        }
+        return timed(() -> session.run(inputs));
     }
 
     /**
@@ -72,20 +67,24 @@ public final class LiveTensors implements AutoCloseable {
     public OrtSession.Result run(OrtSession session, Map<String, ? extends ai.onnxruntime.OnnxTensorLike> inputs,
                                  java.util.Set<String> requested, Map<String, ? extends ai.onnxruntime.OnnxValue> pinned)
             throws OrtException {
-        long start = System.nanoTime();
-        try {
-            return own(session.run(inputs, requested, pinned));
-        } finally {
-            RUN_NANOS.add(System.nanoTime() - start);
-        }
+        return timed(() -> session.run(inputs, requested, pinned));
     }
 
     /** Runs the session into caller-made output tensors (pinned outputs); the result belongs to this scope. */
     public OrtSession.Result run(OrtSession session, Map<String, ? extends ai.onnxruntime.OnnxTensorLike> inputs,
                                  Map<String, ? extends ai.onnxruntime.OnnxValue> outputs) throws OrtException {
+        return timed(() -> session.run(inputs, outputs));
+    }
+
+    @FunctionalInterface
+    private interface SessionRun {
+        OrtSession.Result run() throws OrtException;
+    }
+
+    private OrtSession.Result timed(SessionRun run) throws OrtException {
         long start = System.nanoTime();
         try {
-            return own(session.run(inputs, outputs));
+            return own(run.run());
         } finally {
             RUN_NANOS.add(System.nanoTime() - start);
         }

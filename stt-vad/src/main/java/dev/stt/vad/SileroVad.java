@@ -38,6 +38,13 @@ public final class SileroVad implements SpeechSegmenterFactory {
     private final OrtSession session;
     private final OnnxTensor sr16k;
     private final OnnxTensor sr8k;
+    /** Every thread's scratch, so that {@link #close()} can free their tensors. */
+    private final java.util.Queue<Scratch> scratches = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ThreadLocal<Scratch> threadScratch = ThreadLocal.withInitial(() -> {
+        Scratch s = newScratch();
+        scratches.add(s);
+        return s;
+    });
 
     private SileroVad(OrtSession session) throws OrtException {
         this.session = session;
@@ -96,7 +103,7 @@ public final class SileroVad implements SpeechSegmenterFactory {
         // The thread's own tensors over its own direct buffers, outputs included (pinned): ONNX Runtime
         // reads and writes them in place, so a window creates no tensor and allocates nothing.
         Scratch scratch = threadScratch.get();
-        Scratch.Window w = input.length == scratch.wide.capacity() ? scratch.wideWindow : scratch.narrowWindow;
+        Scratch.Window w = sampleRate == 16_000 ? scratch.wideWindow : scratch.narrowWindow;
         w.samples.put(0, input);
         scratch.state.put(0, state);
         try (LiveTensors scope = new LiveTensors()) {
@@ -107,14 +114,6 @@ public final class SileroVad implements SpeechSegmenterFactory {
         scratch.nextState.get(0, state);
         return scratch.output.get(0);
     }
-
-    /** Every thread's scratch, so that {@link #close()} can free their tensors. */
-    private final java.util.Queue<Scratch> scratches = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final ThreadLocal<Scratch> threadScratch = ThreadLocal.withInitial(() -> {
-        Scratch s = newScratch();
-        scratches.add(s);
-        return s;
-    });
 
     private Scratch newScratch() {
         try {

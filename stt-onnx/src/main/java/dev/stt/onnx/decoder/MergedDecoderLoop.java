@@ -103,8 +103,8 @@ public final class MergedDecoderLoop {
             OrtSession.Result previous = first;
             OnnxTensor cacheTrue = scope.bool(true);
             // Later steps write their logits into this one direct buffer (a pinned output) instead of a
-            // new tensor each step that getFloatBuffer() would copy onto a new heap buffer: that copy was
-            // most of the loop's own time (about 140 us of a 4 ms Moonshine tiny step).
+            // new tensor each step that getFloatBuffer() would copy onto a new heap buffer (that copy cost
+            // about 140 us of a 4 ms Moonshine tiny step).
             FloatBuffer stepLogits = java.nio.ByteBuffer.allocateDirect(batch * vocabulary * Float.BYTES)
                     .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
             Map<String, OnnxTensor> pinned = Map.of("logits", scope.floats(stepLogits, batch, 1, vocabulary));
