@@ -80,6 +80,10 @@ public final class LoadDriver {
         System.out.println("load average before: " + loadAverage() + " (other processes share these cores)");
         try {
             run(uri, clips, steps, settings, limitMs);
+            if (server != null) {
+                System.out.printf("early decodes in the server: %d started, %d answered their segment%n",
+                        dev.stt.session.TranscriptionSession.earlyDecodesStarted(), dev.stt.session.TranscriptionSession.earlyDecodesUsed());
+            }
         } finally {
             if (server != null) {
                 server.close();

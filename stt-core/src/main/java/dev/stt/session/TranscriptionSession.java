@@ -32,6 +32,9 @@ public final class TranscriptionSession implements AutoCloseable {
     public static final int RATE = SttEngine.SAMPLE_RATE;
     public static final int MIN_RATE = 8_000;
     public static final int MAX_RATE = 48_000;
+    /** Early decodes started and those whose result became a segment's answer, process-wide (metrics). */
+    private static final java.util.concurrent.atomic.LongAdder EARLY_STARTED = new java.util.concurrent.atomic.LongAdder();
+    private static final java.util.concurrent.atomic.LongAdder EARLY_USED = new java.util.concurrent.atomic.LongAdder();
 
     private final Pipeline pipeline;
     private final SessionConfig config;
@@ -74,6 +77,16 @@ public final class TranscriptionSession implements AutoCloseable {
 
     public SessionConfig config() {
         return config;
+    }
+
+    /** Early decodes started so far in this process; see {@link EarlyDecode}. */
+    public static long earlyDecodesStarted() {
+        return EARLY_STARTED.sum();
+    }
+
+    /** Early decodes whose result answered the segment that closed (the rest were dropped: speech came back). */
+    public static long earlyDecodesUsed() {
+        return EARLY_USED.sum();
     }
 
     /** Checks a rate before any audio is taken, so a bad message is refused whole. */
@@ -233,6 +246,7 @@ public final class TranscriptionSession implements AutoCloseable {
                 }
             });
             early = decode;
+            EARLY_STARTED.increment();
         } catch (RejectedExecutionException e) {
             outstanding.decrementAndGet();
             log.debug("no room for an early decode: {}", e.getMessage());
@@ -271,6 +285,7 @@ public final class TranscriptionSession implements AutoCloseable {
             String refusal = next.refusal() != null ? next.refusal() : closed ? "session closed" : null;
             if (refusal == null && next.early() != null) {
                 ClosedSegment seg = next.segment();
+                EARLY_USED.increment();
                 next.early().whenDone((t, e) -> transcribed(seg, t, e));
                 return;
             }

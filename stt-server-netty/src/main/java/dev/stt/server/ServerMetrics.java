@@ -1,6 +1,8 @@
 package dev.stt.server;
 
+import dev.stt.session.TranscriptionSession;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -23,6 +25,12 @@ public final class ServerMetrics {
                 .description("WebSocket sessions open now").register(registry);
         Gauge.builder("stt.inference.queue.depth", queueDepth)
                 .description("segments waiting for an inference worker").register(registry);
+        FunctionCounter.builder("stt.early.decodes", null, x -> TranscriptionSession.earlyDecodesStarted())
+                .description("segments transcribed while their speaker paused, before the silence window closed them")
+                .register(registry);
+        FunctionCounter.builder("stt.early.decodes.used", null, x -> TranscriptionSession.earlyDecodesUsed())
+                .description("early decodes that answered their segment (the others were dropped: speech came back)")
+                .register(registry);
         segments = Counter.builder("stt.segments").description("speech segments closed by the VAD").register(registry);
         audioSeconds = Counter.builder("stt.audio.seconds").description("seconds of audio received").register(registry);
         latency = Timer.builder("stt.inference.latency").description("segment closed to transcript ready")

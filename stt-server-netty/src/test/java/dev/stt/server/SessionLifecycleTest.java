@@ -109,7 +109,8 @@ class SessionLifecycleTest {
             assertEquals(200, m.statusCode());
             assertTrue(m.headers().firstValue("content-type").orElse("").startsWith("text/plain"), m.headers().toString());
             for (String series : List.of("stt_sessions_active 1.0", "stt_segments_total", "stt_audio_seconds_total",
-                    "stt_inference_queue_depth", "stt_inference_latency_seconds_bucket", "stt_errors_total{kind=\"invalid_json\"}")) {
+                    "stt_inference_queue_depth", "stt_inference_latency_seconds_bucket", "stt_errors_total{kind=\"invalid_json\"}",
+                    "stt_early_decodes_total", "stt_early_decodes_used_total")) {
                 assertTrue(m.body().contains(series), "no " + series + " in\n" + m.body());
             }
         }

@@ -288,6 +288,7 @@ class TranscriptionSessionTest {
 
     @Test
     void aPauseThatEndsTheUtteranceIsTranscribedOnceBeforeItsSegmentCloses() throws Exception {
+        long used = TranscriptionSession.earlyDecodesUsed();
         CountingEngine counting = new CountingEngine();
         Recorder r = new Recorder();
         try (InferenceExecutor inference = new InferenceExecutor("test-inference", 2, 16)) {
@@ -306,10 +307,13 @@ class TranscriptionSessionTest {
         assertEquals(List.of(1L), r.closed);
         assertTrue(TextNormalizer.normalize(r.texts.get(0)).contains("he could wait no longer"), r.events().toString());
         assertEquals(1, counting.lengths.size(), "the early decode is the segment's only decode: " + counting.lengths);
+        assertEquals(used + 1, TranscriptionSession.earlyDecodesUsed(), "counted as used");
     }
 
     @Test
     void speechThatComesBackAfterAPauseIsTranscribedWhole() throws Exception {
+        long started = TranscriptionSession.earlyDecodesStarted();
+        long used = TranscriptionSession.earlyDecodesUsed();
         CountingEngine counting = new CountingEngine();
         Recorder r = new Recorder();
         SessionConfig longPause = SessionConfig.DEFAULTS.withVad(dev.stt.segment.VadOptions.DEFAULTS.withSilenceDurationMs(1_200));
@@ -330,6 +334,9 @@ class TranscriptionSessionTest {
         assertTrue(text.contains("wait no longer") && text.contains("his belly"), "both sentences: " + text);
         assertEquals(2, counting.lengths.size(), "the early decode of the first sentence was dropped: " + counting.lengths);
         assertTrue(counting.lengths.get(0) < counting.lengths.get(1), counting.lengths.toString());
+        // the second call is the early decode of the whole utterance at its final pause, or its decode at the close
+        long startedNow = TranscriptionSession.earlyDecodesStarted() - started;
+        assertEquals(startedNow - 1, TranscriptionSession.earlyDecodesUsed() - used, "the first early decode was dropped, any later one used");
     }
 
     @Test
