@@ -30,8 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Real-time factor = score / audio length: {@code jfk} is 11.0 s of audio, {@code corpus} the ten shared
  * clips one after another (56.9 s), {@code corpusBatched} the same clips in one
- * {@link SttEngine#transcribeBatch} call. Moonshine's own runtime (onnxruntime-node, 2 threads) measures
- * a real-time factor of 0.035–0.050 on these clips.
+ * {@link SttEngine#transcribeBatch} call. Moonshine's own runtime is measured beside ours by
+ * {@code bench/run-peers.sh}; compare within one run only.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
