@@ -3,6 +3,7 @@ package dev.stt.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stt.audio.Pcm16;
 import dev.stt.audio.WavReader;
+import dev.stt.cli.WholeTextMessages;
 import dev.stt.eval.SpeechCorpus;
 import dev.stt.onnx.LiveTensors;
 import dev.stt.protocol.Json;
@@ -21,7 +22,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -176,24 +176,13 @@ public final class Soak {
     /** One caller session: stream a clip at {@code speed} times real time, commit, take every answer. */
     private void call(HttpClient http, String url, float[] clip, boolean drop) throws Exception {
         BlockingQueue<JsonNode> in = new LinkedBlockingQueue<>();
-        WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create(url), new WebSocket.Listener() {
-            private final StringBuilder text = new StringBuilder();
-
-            @Override
-            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                text.append(data);
-                if (last) {
-                    try {
-                        in.add(Json.MAPPER.readTree(text.toString()));
-                    } catch (IOException e) {
-                        in.add(Json.object().put("type", "unparseable"));
-                    }
-                    text.setLength(0);
-                }
-                w.request(1);
-                return null;
+        WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create(url), new WholeTextMessages(text -> {
+            try {
+                in.add(Json.MAPPER.readTree(text));
+            } catch (IOException e) {
+                in.add(Json.object().put("type", "unparseable"));
             }
-        }).get(60, TimeUnit.SECONDS);
+        })).get(60, TimeUnit.SECONDS);
         sessions.incrementAndGet();
         int chunk = 1_600;
         int until = drop ? clip.length / 2 : clip.length;

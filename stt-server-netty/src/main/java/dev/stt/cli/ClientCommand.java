@@ -13,7 +13,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -55,34 +54,13 @@ final class ClientCommand implements Subcommand {
         boolean fast = f.has("fast");
         AtomicLong lastMessage = new AtomicLong(System.nanoTime());
         Completion done = new Completion();
-        CompletableFuture<Void> closed = new CompletableFuture<>();
+        WholeTextMessages server = new WholeTextMessages(text -> {
+            print(text, done);
+            lastMessage.set(System.nanoTime());
+        });
+        CompletableFuture<Integer> closed = server.closed();
         WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create(f.get("url", "ws://127.0.0.1:8000/")), new WebSocket.Listener() {
-                    private final StringBuilder text = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                        text.append(data);
-                        if (last) {
-                            print(text.toString(), done);
-                            text.setLength(0);
-                            lastMessage.set(System.nanoTime());
-                        }
-                        w.request(1);
-                        return null;
-                    }
-
-                    @Override
-                    public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
-                        closed.complete(null);
-                        return null;
-                    }
-
-                    @Override
-                    public void onError(WebSocket w, Throwable error) {
-                        closed.completeExceptionally(error);
-                    }
-                }).get(10, TimeUnit.SECONDS);
+                .buildAsync(URI.create(f.get("url", "ws://127.0.0.1:8000/")), server).get(10, TimeUnit.SECONDS);
         int chunk = rate * chunkMs / 1000;
         long start = System.nanoTime();
         for (int at = 0; at < samples.length && !closed.isDone(); at += chunk) {

@@ -2,13 +2,13 @@ package dev.stt.hardening;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stt.audio.Pcm16;
+import dev.stt.cli.WholeTextMessages;
 import dev.stt.protocol.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.util.Base64;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -22,24 +22,13 @@ final class HardeningClient implements AutoCloseable {
     final WebSocket ws;
 
     HardeningClient(String url) {
-        ws = HTTP.newWebSocketBuilder().buildAsync(URI.create(url), new WebSocket.Listener() {
-            private final StringBuilder text = new StringBuilder();
-
-            @Override
-            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                text.append(data);
-                if (last) {
-                    try {
-                        inbox.add(Json.MAPPER.readTree(text.toString()));
-                    } catch (Exception e) {
-                        inbox.add(Json.object().put("type", "unparseable").put("message", text.toString()));
-                    }
-                    text.setLength(0);
-                }
-                w.request(1);
-                return null;
+        ws = HTTP.newWebSocketBuilder().buildAsync(URI.create(url), new WholeTextMessages(text -> {
+            try {
+                inbox.add(Json.MAPPER.readTree(text));
+            } catch (Exception e) {
+                inbox.add(Json.object().put("type", "unparseable").put("message", text));
             }
-        }).orTimeout(TIMEOUT_S, TimeUnit.SECONDS).join();
+        })).orTimeout(TIMEOUT_S, TimeUnit.SECONDS).join();
     }
 
     /** Sends {@code samples} (16 kHz) as appends of {@code chunk} samples, as fast as the socket takes them. */

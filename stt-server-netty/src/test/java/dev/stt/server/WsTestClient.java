@@ -2,6 +2,7 @@ package dev.stt.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stt.audio.Pcm16;
+import dev.stt.cli.WholeTextMessages;
 import dev.stt.protocol.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,7 +13,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -37,39 +37,17 @@ final class WsTestClient implements AutoCloseable {
     }
 
     static WsTestClient connect(String url) throws Exception {
-        CompletableFuture<Integer> status = new CompletableFuture<>();
         BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
+        WholeTextMessages server = new WholeTextMessages(text -> {
+            try {
+                inbox.add(Json.MAPPER.readTree(text));
+            } catch (Exception e) {
+                inbox.add(Json.object().put("type", "unparseable").put("text", text));
+            }
+        });
         WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create(url), new WebSocket.Listener() {
-                    private final StringBuilder text = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                        text.append(data);
-                        if (last) {
-                            try {
-                                inbox.add(Json.MAPPER.readTree(text.toString()));
-                            } catch (Exception e) {
-                                inbox.add(Json.object().put("type", "unparseable").put("text", text.toString()));
-                            }
-                            text.setLength(0);
-                        }
-                        w.request(1);
-                        return null;
-                    }
-
-                    @Override
-                    public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
-                        status.complete(code);
-                        return null;
-                    }
-
-                    @Override
-                    public void onError(WebSocket w, Throwable error) {
-                        status.completeExceptionally(error);
-                    }
-                }).get(TIMEOUT_S, TimeUnit.SECONDS);
-        return new WsTestClient(ws, inbox, status);
+                .buildAsync(URI.create(url), server).get(TIMEOUT_S, TimeUnit.SECONDS);
+        return new WsTestClient(ws, inbox, server.closed());
     }
 
     void send(String text) {

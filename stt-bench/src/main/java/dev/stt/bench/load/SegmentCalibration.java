@@ -1,11 +1,11 @@
 package dev.stt.bench.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stt.cli.WholeTextMessages;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,30 +26,20 @@ final class SegmentCalibration {
     static int[] count(HttpClient http, URI uri, ClipTape tape, Duration quiet, Duration limit) throws Exception {
         AtomicInteger transcripts = new AtomicInteger();
         AtomicLong lastArrival = new AtomicLong();
-        StringBuilder partial = new StringBuilder();
-        WebSocket.Listener listener = new WebSocket.Listener() {
-            @Override
-            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                partial.append(data);
-                if (last) {
-                    try {
-                        String type = JSON.readTree(partial.toString()).path("type").asText();
-                        if (type.equals("response.audio_transcript.done")) {
-                            transcripts.incrementAndGet();
-                            lastArrival.set(System.nanoTime());
-                        } else if (type.equals("error")) {
-                            throw new IllegalStateException("server error during calibration: " + partial);
-                        }
-                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                        throw new IllegalStateException("unparseable server message: " + partial, e);
-                    } finally {
-                        partial.setLength(0);
-                    }
-                }
-                ws.request(1);
-                return null;
+        WebSocket.Listener listener = new WholeTextMessages(text -> {
+            String type;
+            try {
+                type = JSON.readTree(text).path("type").asText();
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("unparseable server message: " + text, e);
             }
-        };
+            if (type.equals("response.audio_transcript.done")) {
+                transcripts.incrementAndGet();
+                lastArrival.set(System.nanoTime());
+            } else if (type.equals("error")) {
+                throw new IllegalStateException("server error during calibration: " + text);
+            }
+        });
         WebSocket ws = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(uri, listener)
                 .get(15, TimeUnit.SECONDS);
         try {

@@ -2,13 +2,12 @@ package dev.stt.server.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import dev.stt.cli.WholeTextMessages;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -25,24 +24,13 @@ final class RealtimeTestClient implements AutoCloseable {
         if (subprotocols.length > 0) {
             b.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
         }
-        ws = b.buildAsync(URI.create(url), new WebSocket.Listener() {
-            private final StringBuilder text = new StringBuilder();
-
-            @Override
-            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                text.append(data);
-                if (last) {
-                    try {
-                        received.add(JSON.readTree(text.toString()));
-                    } catch (Exception e) {
-                        throw new IllegalStateException("server sent invalid JSON: " + text, e);
-                    }
-                    text.setLength(0);
-                }
-                w.request(1);
-                return null;
+        ws = b.buildAsync(URI.create(url), new WholeTextMessages(text -> {
+            try {
+                received.add(JSON.readTree(text));
+            } catch (Exception e) {
+                throw new IllegalStateException("server sent invalid JSON: " + text, e);
             }
-        }).get(10, TimeUnit.SECONDS);
+        })).get(10, TimeUnit.SECONDS);
     }
 
     void send(String json) {
