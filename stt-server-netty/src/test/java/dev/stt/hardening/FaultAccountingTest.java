@@ -25,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -109,16 +108,6 @@ class FaultAccountingTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HardeningClient.TIMEOUT_S);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
-
     /** A counter from the Prometheus scrape, 0 when it has not been created yet. */
     static double metric(String scrape, String name) {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([0-9.eE+-]+)$").matcher(scrape);
@@ -148,7 +137,7 @@ class FaultAccountingTest {
             }
         }
         // one segment runs (held), two wait: the shared queue is full, new sessions should go elsewhere
-        await("a full inference queue", () -> server.inference().queued() >= QUEUE);
+        HardeningClient.await("a full inference queue", () -> server.inference().queued() >= QUEUE);
         HttpResponse<String> ready = get("/ready");
         assertEquals(503, ready.statusCode(), ready.body());
         assertEquals("overloaded", Json.MAPPER.readTree(ready.body()).path("status").asText(), ready.body());
@@ -196,14 +185,14 @@ class FaultAccountingTest {
         assertTrue(engine.injected.get() > 0, "the engine fault was injected");
 
         // server side, dropped clients included: segments closed = transcripts + per-segment errors
-        await("an idle server", () -> server.openSessions() == 0 && server.idle());
+        HardeningClient.await("an idle server", () -> server.openSessions() == 0 && server.idle());
         String after = get("/metrics").body();
         double closed = metric(after, "stt_segments_total") - metric(before, "stt_segments_total");
         double transcribed = metric(after, "stt_inference_latency_seconds_count") - metric(before, "stt_inference_latency_seconds_count");
         double errors = metric(after, "stt_errors_total{kind=\"segment_failed\"}") - metric(before, "stt_errors_total{kind=\"segment_failed\"}");
         assertTrue(closed > done + failed, "the dropped clients closed segments too: " + closed);
         assertEquals(closed, transcribed + errors, "segments in vs answers out:\n" + after);
-        await("/ready to recover", () -> {
+        HardeningClient.await("/ready to recover", () -> {
             try {
                 return get("/ready").statusCode() == 200;
             } catch (Exception e) {

@@ -39,6 +39,17 @@ final class HardeningClient implements AutoCloseable {
         }
     }
 
+    /** Waits for {@code condition}, failing with {@code what} after {@link #TIMEOUT_S}. */
+    static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
     void send(String text) {
         ws.sendText(text, true).join();
     }

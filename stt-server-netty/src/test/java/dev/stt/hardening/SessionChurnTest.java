@@ -23,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,16 +57,6 @@ class SessionChurnTest {
     static void stop() {
         if (server != null) {
             server.shutdown();
-        }
-    }
-
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HardeningClient.TIMEOUT_S);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
         }
     }
 
@@ -128,7 +117,7 @@ class SessionChurnTest {
     }
 
     static void settle() throws InterruptedException {
-        await("every session to be released", () -> server.openSessions() == 0 && server.metrics().sessions().get() == 0
+        HardeningClient.await("every session to be released", () -> server.openSessions() == 0 && server.metrics().sessions().get() == 0
                 && server.idle());
     }
 
@@ -146,9 +135,9 @@ class SessionChurnTest {
             for (int i = 0; i < HALF_OPEN; i++) {
                 silent.add(halfOpen());
             }
-            await("half-open sockets to be counted", () -> server.metrics().sessions().get() >= HALF_OPEN);
+            HardeningClient.await("half-open sockets to be counted", () -> server.metrics().sessions().get() >= HALF_OPEN);
             // idle timeout is 2 s: the server must close them itself
-            await("the idle timeout to close the silent sockets", () -> server.metrics().sessions().get() == 0);
+            HardeningClient.await("the idle timeout to close the silent sockets", () -> server.metrics().sessions().get() == 0);
             for (Socket s : silent) {
                 InputStream in = s.getInputStream();
                 s.setSoTimeout(5_000);
@@ -159,7 +148,7 @@ class SessionChurnTest {
             settle();
 
             // live() is process-wide: work another test class left in flight when the baseline was taken may end later
-            await("no live ONNX tensors beyond the baseline", () -> LiveTensors.live() <= tensors);
+            HardeningClient.await("no live ONNX tensors beyond the baseline", () -> LiveTensors.live() <= tensors);
             LogWatch.provokeLeakReports();
             long directAfter = direct();
             System.out.printf("direct memory: %d KiB after warm-up, %d KiB after %d more sessions%n",
