@@ -87,8 +87,8 @@ public final class PipelineOverhead {
                 wall += Stats.median(w) / 1000;
                 ort += Stats.median(o) / 1000;
                 audio += clips.get(c).seconds();
-                System.out.printf(Locale.ROOT, "{\"file\":\"%s\",\"audio_s\":%.3f,\"segments\":%d,\"pipeline_ms\":%.1f,\"ort_run_ms\":%.1f,\"overhead\":%.3f}%n",
-                        clips.get(c).file(), clips.get(c).seconds(), run.segments(), Stats.median(w), Stats.median(o),
+                System.out.printf(Locale.ROOT, "{\"file\":\"%s\",\"audio_s\":%.3f,\"segments\":%d,\"result_kb\":%.0f,\"pipeline_ms\":%.1f,\"ort_run_ms\":%.1f,\"overhead\":%.3f}%n",
+                        clips.get(c).file(), clips.get(c).seconds(), run.segments(), run.resultChars() / 1024.0, Stats.median(w), Stats.median(o),
                         Stats.median(w) / Stats.median(o));
             }
             System.out.printf(Locale.ROOT, "PIPELINE threads=%d rate=%d chunk_ms=%d clips=%d audio_s=%.2f pipeline_s=%.3f ort_run_s=%.3f overhead=%.3f%n",
@@ -115,7 +115,7 @@ public final class PipelineOverhead {
         return out;
     }
 
-    record Run(double wallMs, double ortMs, int segments) {
+    record Run(double wallMs, double ortMs, int segments, long resultChars) {
     }
 
     static Run stream(Pipeline pipeline, List<String> messages) throws Exception {
@@ -139,7 +139,7 @@ public final class PipelineOverhead {
         if (results.failures > 0) {
             throw new IllegalStateException(results.failures + " segments failed");
         }
-        return new Run(wallMs, ortMs, results.answered);
+        return new Run(wallMs, ortMs, results.answered, results.sentChars);
     }
 
     /** Encodes each result as the server would send it, and counts down once every committed segment is answered. */
@@ -148,6 +148,8 @@ public final class PipelineOverhead {
         private long committed = -1;
         int answered;
         int failures;
+        /** What the server would have sent back: the encoding is part of the timed work. */
+        long sentChars;
 
         @Override
         public synchronized void committed(long lastSegmentId) {
@@ -158,10 +160,7 @@ public final class PipelineOverhead {
         @Override
         public synchronized void transcribed(SegmentResult r) {
             ClosedSegment s = r.segment();
-            String json = OriginalProtocol.transcriptDone(r.transcript().text(), Pcm16.encode(s.samples()), s.id(), s.startMs(), s.endMs());
-            if (json.isEmpty()) {
-                throw new IllegalStateException("empty result message");
-            }
+            sentChars += OriginalProtocol.transcriptDone(r.transcript().text(), Pcm16.encode(s.samples()), s.id(), s.startMs(), s.endMs()).length();
             answered++;
             check();
         }
