@@ -17,6 +17,8 @@ import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,19 +30,55 @@ class SpeechSegmenterTest {
     private static SileroVad vad;
     private static List<float[]> clips;
     private static List<String> names;
-    /** Where each clip's speech is, measured on the 16 kHz original: resampling does not move speech. */
-    private static List<int[]> speech;
+    /** Where each clip's words are, in 16 kHz samples: resampling does not move speech. */
+    private static List<SpeechTruth> speech;
 
     @BeforeAll
     static void load() throws Exception {
         vad = SileroVad.open(ModelStore.fromEnvironment());
+        Map<String, SpeechTruth> truth = SpeechTruth.load();
         clips = new ArrayList<>();
         names = new ArrayList<>();
+        speech = new ArrayList<>();
         for (SpeechCorpus.Clip c : SpeechCorpus.load(SpeechCorpus.sharedSpeechDir())) {
             clips.add(WavReader.read(c.wav()).toMono16k());
             names.add(c.name());
+            speech.add(Objects.requireNonNull(truth.get(c.name() + ".wav"), "no aligned boundaries for " + c.name()));
         }
-        speech = clips.stream().map(c -> energySpan(c, 16_000)).toList();
+    }
+
+    /**
+     * A clip's speech as Vosk (Kaldi, an independent recognizer) aligns its words: first word's start, last
+     * word's end, and the longest pause between two words. {@code speech-boundaries.tsv} is written by
+     * {@code bench/java.sh dev.stt.bench.peers.WordTimings}, and stt-bench's {@code WordTimingsTest} checks
+     * it is still what Vosk says. Words, not energy: an energy threshold cannot tell a LibriVox noise floor
+     * 27 dB under the voice, or JFK's applause, from speech.
+     */
+    record SpeechTruth(String file, int startMs, int endMs, int longestPauseMs) {
+
+        int startSample() {
+            return startMs * 16;
+        }
+
+        int endSample() {
+            return endMs * 16;
+        }
+
+        static Map<String, SpeechTruth> load() throws java.io.IOException {
+            Map<String, SpeechTruth> byFile = new java.util.HashMap<>();
+            try (var in = SpeechSegmenterTest.class.getResourceAsStream("speech-boundaries.tsv")) {
+                String text = new String(Objects.requireNonNull(in, "speech-boundaries.tsv").readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                for (String line : text.split("\n")) {
+                    if (line.isBlank() || line.startsWith("#")) {
+                        continue;
+                    }
+                    String[] f = line.split("\t");
+                    byFile.put(f[0], new SpeechTruth(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3])));
+                }
+            }
+            return byFile;
+        }
     }
 
     @AfterAll
@@ -67,66 +105,53 @@ class SpeechSegmenterTest {
         for (int i = 0; i < parts.size(); i++) {
             float[] p = parts.get(i);
             System.arraycopy(p, 0, signal, at, p.length);
-            starts[i] = at + (long) speech.get(i)[0] * rate / 16_000;
-            ends[i] = at + (long) speech.get(i)[1] * rate / 16_000;
+            starts[i] = at + (long) speech.get(i).startSample() * rate / 16_000;
+            ends[i] = at + (long) speech.get(i).endSample() * rate / 16_000;
             at += p.length + gap;
         }
         return new Joined(signal, starts, ends);
     }
 
-    /** Where a clip's speech really starts and ends: the first and last 10 ms frame within 25 dB of its loudest. */
-    static int[] energySpan(float[] x, int rate) {
-        int frame = rate / 100;
-        int n = x.length / frame;
-        double[] rms = new double[n];
-        double max = 0;
-        for (int f = 0; f < n; f++) {
-            double s = 0;
-            for (int i = f * frame; i < (f + 1) * frame; i++) {
-                s += x[i] * x[i];
-            }
-            rms[f] = Math.sqrt(s / frame);
-            max = Math.max(max, rms[f]);
-        }
-        double floor = max * Math.pow(10, -25 / 20.0);
-        int first = 0, last = n - 1;
-        while (first < n && rms[first] < floor) {
-            first++;
-        }
-        while (last > 0 && rms[last] < floor) {
-            last--;
-        }
-        return new int[] {first * frame, (last + 1) * frame};
-    }
-
     /**
-     * Every boundary within {@code worstMs} of the truth (padding added), and at least {@code share} of
-     * them within 150 ms. The energy-based truth is itself off where a clip ends in applause (JFK: the
-     * energy truth runs to the last sample) or where a LibriVox clip's noise floor sits only 27-30 dB
-     * under its peak (the energy truth starts in the noise), so not every boundary can meet 150 ms.
-     * Measured: 18 of 20 within 150 ms at 16 kHz, 15 of 20 at 8 kHz, worst 264 ms at both.
+     * Boundaries allowed past 150 ms, each on the side that adds non-speech audio, never the side that
+     * cuts into a word, and each by at most 350 ms:
+     * <ul>
+     *   <li>JFK's end: the crowd starts cheering as he says "country", and Silero scores a window of
+     *       the cheering above the threshold, so his segment runs on 180-300 ms into it.</li>
+     *   <li>Clip 0930's start: the clip opens on 80 ms of sound at -42 dBFS, 160 ms before the first
+     *       word (a breath, or the previous sentence cut off by the clip). Silero scores it 0.30-0.52 depending
+     *       on where the 32 ms windows fall; at 16 kHz in this signal it crosses 0.5.</li>
+     * </ul>
+     * Both come from the rule that any window back above the threshold resumes speech within the
+     * silence window (Silero's own {@code get_speech_timestamps} does the same): a rule that ignored
+     * short runs would also drop a short quiet word after a pause, and an extra 300 ms of noise costs
+     * the recogniser nothing.
      */
-    private static void assertOneSegmentPerClip(Joined j, List<SpeechSegment> segments, int rate, VadOptions o,
-                                                int worstMs, double share) {
+    private static final Map<String, String> ALLOWED_EXTRA_AUDIO = Map.of(
+            "jfk end", "crowd cheering after the last word",
+            "librivox/sense_and_sensibility_01_austen_64kb-0930 start", "a sound 160 ms before the first word");
+
+    /** Exactly one segment per clip, every boundary within 150 ms of the aligned words (padding added). */
+    private static void assertOneSegmentPerClip(Joined j, List<SpeechSegment> segments, int rate, VadOptions o) {
         assertEquals(j.speechStart().length, segments.size(), "one segment per clip, got " + describe(segments));
         long prefix = (long) o.prefixPaddingMs() * rate / 1000;
         long trail = (long) Math.min(SileroSpeechSegmenter.TRAILING_PAD_MS, o.silenceDurationMs()) * rate / 1000;
-        int within = 0;
         StringBuilder report = new StringBuilder();
+        List<String> misses = new ArrayList<>();
         for (int i = 0; i < segments.size(); i++) {
             SpeechSegment s = segments.get(i);
             long startError = (s.startSample() - (j.speechStart()[i] - prefix)) * 1000 / rate;
             long endError = (s.endSample() - (j.speechEnd()[i] + trail)) * 1000 / rate;
-            report.append(String.format(" clip %d: start %+d ms, end %+d ms;", i, startError, endError));
-            within += (Math.abs(startError) <= 150 ? 1 : 0) + (Math.abs(endError) <= 150 ? 1 : 0);
+            report.append(String.format("%n  %s: start %+d ms, end %+d ms", names.get(i), startError, endError));
+            // negative start and positive end errors add audio; the others cut into words
+            if (Math.abs(startError) > 150 && !(startError >= -350 && ALLOWED_EXTRA_AUDIO.containsKey(names.get(i) + " start"))) {
+                misses.add(names.get(i) + " start");
+            }
+            if (Math.abs(endError) > 150 && !(endError <= 350 && ALLOWED_EXTRA_AUDIO.containsKey(names.get(i) + " end"))) {
+                misses.add(names.get(i) + " end");
+            }
         }
-        for (int i = 0; i < segments.size(); i++) {
-            SpeechSegment s = segments.get(i);
-            long startError = Math.abs(s.startSample() - (j.speechStart()[i] - prefix)) * 1000 / rate;
-            long endError = Math.abs(s.endSample() - (j.speechEnd()[i] + trail)) * 1000 / rate;
-            assertTrue(startError <= worstMs && endError <= worstMs, "clip " + i + " boundaries too far off:" + report);
-        }
-        assertTrue(within >= share * 2 * segments.size(), within + " of " + 2 * segments.size() + " boundaries within 150 ms:" + report);
+        assertEquals(List.of(), misses, "boundaries off the aligned words:" + report);
     }
 
     private static String describe(List<SpeechSegment> segments) {
@@ -134,11 +159,23 @@ class SpeechSegmenterTest {
     }
 
     /**
-     * JFK pauses for about a second inside his sentence ("my fellow Americans ... ask not"), longer than
-     * the 500 ms default closes on; measured, 1,100 ms is the shortest silence that keeps it whole (all
-     * other clips stay whole at 500 ms). The clips are 1 s apart plus their own quiet margins.
+     * JFK pauses 960 ms between "my fellow Americans" and "ask not", longer than the 500 ms default
+     * closes on, so no silence rule keeps him whole at the default; 1,100 ms does, and is still shorter
+     * than any gap between two clips' words (checked below).
      */
     static final VadOptions SENTENCES = VadOptions.DEFAULTS.withSilenceDurationMs(1_100);
+
+    @Test
+    void theSentenceSilenceIsLongerThanAnyPauseInAClipAndShorterThanAnyGapBetweenClips() {
+        int longestPause = speech.stream().mapToInt(SpeechTruth::longestPauseMs).max().orElseThrow();
+        assertEquals(960, longestPause, "JFK's pause, as aligned");
+        assertTrue(SENTENCES.silenceDurationMs() > longestPause);
+        Joined j = join(clips, 16_000);
+        for (int i = 1; i < clips.size(); i++) {
+            long gapMs = (j.speechStart()[i] - j.speechEnd()[i - 1]) / 16;
+            assertTrue(gapMs > SENTENCES.silenceDurationMs() + 200, "clips " + (i - 1) + " and " + i + " are only " + gapMs + " ms apart");
+        }
+    }
 
     @Test
     void withDefaultsOnlyJfksSecondLongPausesEndASegment() {
@@ -166,7 +203,7 @@ class SpeechSegmenterTest {
     void findsExactlyOneSegmentPerClipWithBoundariesWithin150Ms() {
         Joined j = join(clips, 16_000);
         List<SpeechSegment> segments = SpeechSegments.detect(vad, j.signal(), 16_000, SENTENCES);
-        assertOneSegmentPerClip(j, segments, 16_000, SENTENCES, 300, 0.8);
+        assertOneSegmentPerClip(j, segments, 16_000, SENTENCES);
     }
 
     @Test
@@ -174,8 +211,7 @@ class SpeechSegmenterTest {
         List<float[]> narrow = clips.stream().map(c -> Resampler.resample(c, 16_000, 8_000)).toList();
         Joined j = join(narrow, 8_000);
         List<SpeechSegment> segments = SpeechSegments.detect(vad, j.signal(), 8_000, SENTENCES);
-        // Narrowband, Silero misses a little more of the quiet edges: 15 of 20 within 150 ms.
-        assertOneSegmentPerClip(j, segments, 8_000, SENTENCES, 300, 0.7);
+        assertOneSegmentPerClip(j, segments, 8_000, SENTENCES);
     }
 
     @Test
