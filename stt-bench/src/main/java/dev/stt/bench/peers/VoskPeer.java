@@ -25,7 +25,6 @@ import org.vosk.Recognizer;
  */
 public final class VoskPeer {
 
-    private static final int CHUNK = 1600; // 100 ms at 16 kHz
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private VoskPeer() {
@@ -67,25 +66,14 @@ public final class VoskPeer {
 
     /** Streams a clip through a fresh recognizer and joins every final result's text. */
     static String transcribe(Model model, BenchClip clip) throws Exception {
-        float[] s = clip.samples();
-        short[] pcm = new short[CHUNK];
         StringBuilder text = new StringBuilder();
         try (Recognizer rec = new Recognizer(model, 16_000f)) {
-            for (int from = 0; from < s.length; from += CHUNK) {
-                int n = Math.min(CHUNK, s.length - from);
-                for (int i = 0; i < n; i++) {
-                    pcm[i] = (short) Math.max(-32768, Math.min(32767, Math.round(s[from + i] * 32768f)));
-                }
-                if (rec.acceptWaveForm(pcm, n)) {
-                    append(text, rec.getResult());
-                }
-            }
-            append(text, rec.getFinalResult());
+            VoskStream.feed(rec, clip.samples(), json -> append(text, json));
         }
         return text.toString();
     }
 
-    private static void append(StringBuilder into, String resultJson) throws Exception {
+    private static void append(StringBuilder into, String resultJson) throws java.io.IOException {
         String t = JSON.readTree(resultJson).path("text").asText("").strip();
         if (!t.isEmpty()) {
             if (!into.isEmpty()) {

@@ -30,7 +30,6 @@ import org.vosk.Recognizer;
 public final class WordTimings {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int CHUNK = 4_000;
 
     /** A word Vosk heard, in seconds from the clip's first sample. */
     public record Word(String text, double start, double end) {
@@ -97,19 +96,9 @@ public final class WordTimings {
     /** Every word of every result, in order, from a fresh recognizer streamed the whole clip at 16 kHz. */
     public static List<Word> words(Model model, float[] samples16k) throws IOException {
         List<Word> words = new ArrayList<>();
-        short[] pcm = new short[CHUNK];
         try (Recognizer rec = new Recognizer(model, 16_000f)) {
             rec.setWords(true);
-            for (int from = 0; from < samples16k.length; from += CHUNK) {
-                int n = Math.min(CHUNK, samples16k.length - from);
-                for (int i = 0; i < n; i++) {
-                    pcm[i] = (short) Math.max(-32768, Math.min(32767, Math.round(samples16k[from + i] * 32768f)));
-                }
-                if (rec.acceptWaveForm(pcm, n)) {
-                    collect(words, rec.getResult());
-                }
-            }
-            collect(words, rec.getFinalResult());
+            VoskStream.feed(rec, samples16k, json -> collect(words, json));
         }
         return words;
     }
