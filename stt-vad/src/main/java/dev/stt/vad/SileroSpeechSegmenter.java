@@ -20,8 +20,8 @@ import java.util.List;
  *       the directly preceding windows at or above {@code threshold - releaseOffset} (a soft onset: a
  *       breath, an unvoiced consonant), at most {@value #ONSET_LOOKBACK} windows. If it dips below the
  *       release threshold and comes back before it is confirmed, and the prefix padding of the run that
- *       comes back reaches the first one, speech starts with the later run: the first was a breath or
- *       a click, and its audio stays in the segment.</li>
+ *       comes back reaches the first one, the segment starts at that padding: the first was a breath
+ *       or a click, and its audio stays in the segment ({@code min_speech_ms} still counts from it).</li>
  *   <li><b>End.</b> Speech ends at the first window below {@code threshold - releaseOffset} that is
  *       followed by {@code silenceDurationMs} without a window back at or above {@code threshold}.</li>
  *   <li><b>Too short.</b> Speech that ends before lasting {@code minSpeechMs} produces no events at all.
@@ -210,9 +210,10 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
 
     /**
      * Speech resumes before it was confirmed: a breath or a click may have triggered it. If the padding
-     * before the resumed run still reaches back to where the first run was detected, speech is said to
-     * start with the resumed run, and the segment keeps the first run with {@link #DETECTION_LAG_WINDOWS}
-     * before it. Otherwise the start stays, so that a short word before a pause is never cut off.
+     * before the resumed run still reaches back to where the first run was detected, the segment starts
+     * at that padding, keeping the first run with {@link #DETECTION_LAG_WINDOWS} before it. Otherwise the
+     * start stays, so that a short word before a pause is never cut off. {@code min_speech_ms} still
+     * counts from the first run: which speech is kept does not change, only where its segment starts.
      */
     private void restartAfterDip(long start) {
         long onset = start;
@@ -225,7 +226,6 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
         if (onset - pad <= speechStart) {
             long keepFirstRun = speechStart - (long) DETECTION_LAG_WINDOWS * window;
             segmentStart = Math.max(lastSegmentEnd, Math.max(segmentStart, Math.min(onset - pad, keepFirstRun)));
-            speechStart = onset;
         }
     }
 

@@ -455,6 +455,18 @@ class SpeechSegmenterTest {
     }
 
     @Test
+    void twoShortSoundsThatTogetherLastMinSpeechAreKeptWhateverTheStart() {
+        // 100 ms, a 150 ms pause, 200 ms: neither alone lasts min_speech_ms, the two together do ("uh ... yes")
+        float[] sentence = clips.get(names.indexOf("librispeech/1089-134686-0000"));
+        float[] signal = new float[3 * 16_000];
+        System.arraycopy(sentence, 3 * 16_000, signal, 16_000, 1_600);
+        System.arraycopy(sentence, 12_000, signal, 16_000 + 1_600 + 2_400, 3_200);
+        List<SpeechSegment> segments = SpeechSegments.detect(vad, signal, 16_000, VadOptions.DEFAULTS);
+        assertEquals(1, segments.size(), "kept as one utterance: " + describe(segments));
+        assertTrue(segments.getFirst().startSample() <= 16_000, "the first sound is in the audio: " + describe(segments));
+    }
+
+    @Test
     void aClickShorterThanMinSpeechGivesNoEvents() {
         float[] signal = new float[3 * 16_000];
         float[] speech = clips.get(0);
