@@ -20,7 +20,7 @@ import org.vosk.Recognizer;
  * Where speech is in each shared clip, by word: Vosk (Kaldi, an independent recognizer) aligns every word
  * it hears, and the first word's start and the last word's end are the clip's speech boundaries. This is
  * the truth the VAD test measures Silero against: an energy threshold cannot tell a LibriVox noise floor
- * 27 dB under the voice, or JFK's applause, from speech, and a forced alignment can.
+ * 27 dB under the voice, or JFK's applause, from speech, and a recogniser's word times can.
  *
  * <pre>bench/java.sh dev.stt.bench.peers.WordTimings [--speech DIR] [--out FILE]</pre>
  *
