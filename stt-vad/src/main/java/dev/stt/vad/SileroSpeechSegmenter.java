@@ -38,8 +38,8 @@ import java.util.List;
  *       segment starting exactly there: nothing is dropped, and each piece stays within the limit.</li>
  * </ul>
  *
- * <p>Per-stream state is plain arrays (recurrent state, window, recent audio); tensors exist only for
- * the duration of one model run. Not thread-safe: one per stream.
+ * <p>Per-stream state is plain arrays (recurrent state, window, recent audio) and four small tensors
+ * borrowed from the {@link SileroVad} until {@link #close()}. Not thread-safe: one per stream.
  */
 public final class SileroSpeechSegmenter implements SpeechSegmenter {
 
@@ -63,6 +63,7 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
     /** Context (the previous window's last samples) followed by the window being filled. */
     private final float[] input;
     private final float[] state = new float[SileroVad.STATE_SIZE];
+    private final SileroVad.StreamTensors tensors;
     private final int pad;
     private final int trailingPad;
     private final int minSpeech;
@@ -116,6 +117,7 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
         this.minSpeech = (int) Math.min((long) options.minSpeechMs() * sampleRate / 1000, maxSegment / 2);
         this.threshold = (float) options.threshold();
         this.release = (float) (options.threshold() - options.releaseOffset());
+        this.tensors = vad.borrowTensors(sampleRate); // last: nothing after it can fail and keep them
     }
 
     @Override
@@ -151,7 +153,7 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
             pending += take;
             i += take;
             if (pending == window) {
-                float p = vad.probability(input, state, rate);
+                float p = vad.probability(tensors, input, state);
                 // the last samples of this window are the next window's context
                 System.arraycopy(input, window, input, 0, context);
                 pending = 0;
@@ -362,7 +364,10 @@ public final class SileroSpeechSegmenter implements SpeechSegmenter {
 
     @Override
     public void close() {
-        closed = true;
+        if (!closed) {
+            closed = true;
+            vad.giveBack(tensors);
+        }
     }
 
     private int samples(int millis) {

@@ -19,10 +19,12 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Silero VAD v5: one ONNX session shared by every stream (ONNX Runtime runs are thread-safe), each
- * stream keeping its own recurrent state and context in a {@link SileroSpeechSegmenter}.
+ * stream keeping its own recurrent state, context and tensors in a {@link SileroSpeechSegmenter}.
  *
  * <p>The session runs on the calling thread (one intra-op thread, sequential execution, all graph
  * optimisations): streams scale over the caller's threads. Each run is one window of one stream; the
@@ -38,13 +40,14 @@ public final class SileroVad implements SpeechSegmenterFactory {
     private final OrtSession session;
     private final OnnxTensor sr16k;
     private final OnnxTensor sr8k;
-    /** Every thread's scratch, so that {@link #close()} can free their tensors. */
-    private final java.util.Queue<Scratch> scratches = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final ThreadLocal<Scratch> threadScratch = ThreadLocal.withInitial(() -> {
-        Scratch s = newScratch();
-        scratches.add(s);
-        return s;
-    });
+    /**
+     * Tensors of closed streams, kept for the next stream at the same rate: their direct buffers would
+     * otherwise wait for the garbage collector, and a server opens and closes streams all day. At most
+     * as many as streams were ever open at once.
+     */
+    private final Queue<StreamTensors> idle16k = new ConcurrentLinkedQueue<>();
+    private final Queue<StreamTensors> idle8k = new ConcurrentLinkedQueue<>();
+    private volatile boolean closed;
 
     private SileroVad(OrtSession session) throws OrtException {
         this.session = session;
@@ -93,88 +96,119 @@ public final class SileroVad implements SpeechSegmenterFactory {
         return new SileroSpeechSegmenter(this, sampleRate, options);
     }
 
-    /**
-     * Speech probability of one window.
-     *
-     * @param input context + window samples (64 + 512 at 16 kHz, 32 + 256 at 8 kHz)
-     * @param state the stream's recurrent state, [2, 1, 128], replaced in place
-     */
-    float probability(float[] input, float[] state, int sampleRate) {
-        // The thread's own tensors over its own direct buffers, outputs included (pinned): ONNX Runtime
-        // reads and writes them in place, so a window creates no tensor and allocates nothing.
-        Scratch scratch = threadScratch.get();
-        Scratch.Window w = sampleRate == 16_000 ? scratch.wideWindow : scratch.narrowWindow;
-        w.samples.put(0, input);
-        scratch.state.put(0, state);
-        try (LiveTensors scope = new LiveTensors()) {
-            scope.run(session, w.inputs, scratch.outputs);
-        } catch (OrtException e) {
-            throw new IllegalStateException("Silero VAD inference failed: " + e.getMessage(), e);
+    /** Tensors for one stream at {@code sampleRate}, its own until it hands them back with {@link #giveBack}. */
+    StreamTensors borrowTensors(int sampleRate) {
+        StreamTensors t = idle(sampleRate).poll();
+        if (t != null) {
+            return t;
         }
-        scratch.nextState.get(0, state);
-        return scratch.output.get(0);
-    }
-
-    private Scratch newScratch() {
         try {
-            return new Scratch(sr16k, sr8k);
+            return new StreamTensors(sampleRate, sampleRate == 16_000 ? sr16k : sr8k);
         } catch (OrtException e) {
             throw new IllegalStateException("cannot create Silero VAD tensors: " + e.getMessage(), e);
         }
     }
 
-    /** One thread's tensor memory and the tensors over it; input sized for the 16 kHz window, a smaller one for 8 kHz. */
-    private static final class Scratch implements AutoCloseable {
-        final FloatBuffer state = direct(STATE_SIZE);
-        final FloatBuffer nextState = direct(STATE_SIZE);
-        final FloatBuffer output = direct(1);
-        final FloatBuffer wide = direct(64 + 512);
-        final FloatBuffer narrow = direct(32 + 256);
-        final OnnxTensor stateTensor;
-        final OnnxTensor nextStateTensor;
-        final OnnxTensor outputTensor;
-        final Window wideWindow;
-        final Window narrowWindow;
-        final Map<String, OnnxTensor> outputs;
-
-        /** The inputs of one rate: its samples tensor, the shared state, the rate. */
-        record Window(FloatBuffer samples, OnnxTensor tensor, Map<String, OnnxTensor> inputs) {
+    /** A closed stream's tensors: kept for the next stream, or closed when this VAD is. */
+    void giveBack(StreamTensors t) {
+        Queue<StreamTensors> idle = idle(t.sampleRate);
+        idle.add(t);
+        if (closed) {
+            closeAll(idle); // closed while the stream was open: nobody else will
         }
+    }
 
-        Scratch(OnnxTensor sr16k, OnnxTensor sr8k) throws OrtException {
+    private Queue<StreamTensors> idle(int sampleRate) {
+        return sampleRate == 16_000 ? idle16k : idle8k;
+    }
+
+    private static void closeAll(Queue<StreamTensors> idle) {
+        for (StreamTensors t; (t = idle.poll()) != null; ) {
+            t.close();
+        }
+    }
+
+    /**
+     * Speech probability of one window.
+     *
+     * @param tensors the stream's own, from {@link #borrowTensors(int)} at the stream's rate
+     * @param input   context + window samples (64 + 512 at 16 kHz, 32 + 256 at 8 kHz)
+     * @param state   the stream's recurrent state, [2, 1, 128], replaced in place
+     */
+    float probability(StreamTensors tensors, float[] input, float[] state) {
+        tensors.samples.put(0, input);
+        tensors.state.put(0, state);
+        try (LiveTensors scope = new LiveTensors()) {
+            scope.run(session, tensors.inputs, tensors.outputs);
+        } catch (OrtException e) {
+            throw new IllegalStateException("Silero VAD inference failed: " + e.getMessage(), e);
+        }
+        tensors.nextState.get(0, state);
+        return tensors.output.get(0);
+    }
+
+    /**
+     * One stream's tensors over direct buffers, outputs included (pinned): ONNX Runtime reads and writes
+     * them in place, so a window creates no tensor and allocates nothing. The open stream holds them,
+     * whatever threads run it; the VAD keeps them between streams and closes them.
+     */
+    static final class StreamTensors {
+        private final int sampleRate;
+        private final FloatBuffer samples;
+        private final FloatBuffer state = direct(STATE_SIZE);
+        private final FloatBuffer nextState = direct(STATE_SIZE);
+        private final FloatBuffer output = direct(1);
+        private final OnnxTensor samplesTensor;
+        private final OnnxTensor stateTensor;
+        private final OnnxTensor nextStateTensor;
+        private final OnnxTensor outputTensor;
+        private final Map<String, OnnxTensor> inputs;
+        private final Map<String, OnnxTensor> outputs;
+
+        private StreamTensors(int sampleRate, OnnxTensor sr) throws OrtException {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
-            stateTensor = OnnxTensor.createTensor(env, state, new long[] {2, 1, 128});
-            nextStateTensor = OnnxTensor.createTensor(env, nextState, new long[] {2, 1, 128});
-            outputTensor = OnnxTensor.createTensor(env, output, new long[] {1, 1});
-            wideWindow = window(env, wide, sr16k);
-            narrowWindow = window(env, narrow, sr8k);
+            this.sampleRate = sampleRate;
+            int inputLength = contextSize(sampleRate) + windowSize(sampleRate);
+            samples = direct(inputLength);
+            OnnxTensor[] made = new OnnxTensor[4];
+            try {
+                made[0] = OnnxTensor.createTensor(env, samples, new long[] {1, inputLength});
+                made[1] = OnnxTensor.createTensor(env, state, new long[] {2, 1, 128});
+                made[2] = OnnxTensor.createTensor(env, nextState, new long[] {2, 1, 128});
+                made[3] = OnnxTensor.createTensor(env, output, new long[] {1, 1});
+            } catch (OrtException | RuntimeException e) {
+                for (OnnxTensor t : made) {
+                    if (t != null) {
+                        t.close();
+                    }
+                }
+                throw e;
+            }
+            samplesTensor = made[0];
+            stateTensor = made[1];
+            nextStateTensor = made[2];
+            outputTensor = made[3];
+            inputs = Map.of("input", samplesTensor, "state", stateTensor, "sr", sr);
             outputs = Map.of("output", outputTensor, "stateN", nextStateTensor);
-        }
-
-        private Window window(OrtEnvironment env, FloatBuffer samples, OnnxTensor sr) throws OrtException {
-            OnnxTensor t = OnnxTensor.createTensor(env, samples, new long[] {1, samples.capacity()});
-            return new Window(samples, t, Map.of("input", t, "state", stateTensor, "sr", sr));
         }
 
         private static FloatBuffer direct(int floats) {
             return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
         }
 
-        @Override
-        public void close() {
+        private void close() {
+            samplesTensor.close();
             stateTensor.close();
             nextStateTensor.close();
             outputTensor.close();
-            wideWindow.tensor().close();
-            narrowWindow.tensor().close();
         }
     }
 
     @Override
     public void close() {
-        for (Scratch s; (s = scratches.poll()) != null; ) {
-            s.close();
-        }
+        closed = true;
+        closeAll(idle16k);
+        closeAll(idle8k);
         try (OnnxTensor a = sr16k; OnnxTensor b = sr8k) {
             session.close();
         } catch (OrtException e) {

@@ -494,6 +494,20 @@ class SpeechSegmenterTest {
         assertTrue(grown < 1 << 20, "direct memory grew by " + grown + " bytes");
     }
 
+    @Test
+    void streamsOnAThousandShortLivedThreadsLeaveNoDirectMemoryBehind() throws Exception {
+        // an embedding app may run each stream on a thread of its own (virtual threads, a cached pool)
+        float[] chunk = new float[1024];
+        cycle(chunk);
+        long directBefore = directMemory();
+        for (int i = 0; i < 1_000; i++) {
+            Thread t = Thread.ofPlatform().start(() -> cycle(chunk));
+            t.join();
+        }
+        long grown = directMemory() - directBefore;
+        assertTrue(grown < 1 << 20, "direct memory grew by " + grown + " bytes");
+    }
+
     private static void cycle(float[] chunk) {
         try (SpeechSegmenter s = vad.open(16_000, VadOptions.DEFAULTS)) {
             s.accept(chunk);
