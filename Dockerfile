@@ -7,7 +7,7 @@ FROM maven:3-eclipse-temurin-21 AS build
 WORKDIR /src
 COPY . .
 # -Pcuda swaps the CPU ONNX Runtime for the GPU one; the Maven cache survives between builds.
-RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -DskipTests -Pcuda -pl stt-server-netty -am package
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -DskipTests -Pcuda -pl stt-cli -am package
 
 FROM nvidia/cuda:12.6.3-cudnn-runtime-ubuntu22.04
 # The same JRE as the build stage, without a second package manager dance.
@@ -21,7 +21,7 @@ RUN apt-get update \
  && mkdir -p /models \
  && chown stt /models
 WORKDIR /app
-COPY --from=build /src/stt-server-netty/target/stt.jar /app/stt.jar
+COPY --from=build /src/stt-cli/target/stt.jar /app/stt.jar
 
 ENV HOST=0.0.0.0 \
     PORT=8000 \

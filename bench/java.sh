@@ -26,6 +26,5 @@ if [[ $build == 1 || ! -f stt-bench/target/classpath.txt ]]; then
   ./mvnw -B -q ${MVN_FLAGS:-} -pl stt-bench dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 fi
 [[ $only == 0 ]] || exit 0
-shared="${STT_SHARED_DIR:-$root/../shared}"
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  -Dstt.shared.dir="$shared" -cp "stt-bench/target/classes:$(cat stt-bench/target/classpath.txt)" "$@"
+  -Dstt.repo.dir="$root" -cp "stt-bench/target/classes:$(cat stt-bench/target/classpath.txt)" "$@"

@@ -28,8 +28,7 @@ done
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-shared="${STT_SHARED_DIR:-$root/../shared}"
-speech="$shared/data/speech"
+speech="$root/stt-testkit/data/speech"
 out="$root/stt-bench/target/peers"
 rm -rf "$out"
 mkdir -p "$out"

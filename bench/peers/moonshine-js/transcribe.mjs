@@ -20,7 +20,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 function parseArgs(argv) {
   const args = {
     threads: 2,
-    speech: process.env.STT_SPEECH_DIR ?? resolve(here, '../../../../shared/data/speech'),
+    speech: process.env.STT_SPEECH_DIR ?? resolve(here, '../../../stt-testkit/data/speech'),
     model: join(process.env.STT_MODELS_DIR ?? join(homedir(), '.cache', 'stt'), 'moonshine-tiny'),
     warmup: 1,
     rounds: 3,

@@ -47,7 +47,7 @@ test('parseWav rejects what is not a WAV', () => {
 });
 
 test('parseWav reads the shared jfk clip: 11 s at 16 kHz', () => {
-  const wav = parseWav(readFileSync(resolve(here, '../../../../../shared/data/speech/jfk.wav')));
+  const wav = parseWav(readFileSync(resolve(here, '../../../../stt-testkit/data/speech/jfk.wav')));
   assert.equal(wav.sampleRate, 16000);
   assert.equal(wav.samples.length, 176000);
 });

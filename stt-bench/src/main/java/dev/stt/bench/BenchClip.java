@@ -2,6 +2,7 @@ package dev.stt.bench;
 
 import dev.stt.audio.WavReader;
 import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TestData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,9 +22,9 @@ public record BenchClip(String file, float[] samples, String reference) {
         return samples.length / 16_000.0;
     }
 
-    /** The shared clips ({@code --speech DIR}, else {@link SpeechCorpus#sharedSpeechDir()}), sorted by file. */
+    /** The shared clips ({@code --speech DIR}, else {@link dev.stt.eval.TestData#speechDir()}), sorted by file. */
     public static List<BenchClip> load(String speechDir) throws IOException {
-        Path dir = speechDir != null ? Path.of(speechDir) : SpeechCorpus.sharedSpeechDir();
+        Path dir = speechDir != null ? Path.of(speechDir) : TestData.speechDir();
         List<BenchClip> clips = new ArrayList<>();
         for (SpeechCorpus.Clip c : SpeechCorpus.load(dir)) {
             clips.add(new BenchClip(c.name() + ".wav", WavReader.read(c.wav()).toMono16k(), c.reference()));

@@ -4,6 +4,7 @@ import dev.stt.audio.Pcm16;
 import dev.stt.audio.Resampler;
 import dev.stt.audio.WavReader;
 import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TestData;
 import dev.stt.protocol.ProtocolException;
 import dev.stt.protocol.original.ClientMessage;
 import dev.stt.protocol.original.OriginalProtocol;
@@ -50,7 +51,7 @@ public class FrontEndBenchmark {
 
     @Setup
     public void load() throws Exception {
-        float[] jfk = WavReader.read(SpeechCorpus.sharedSpeechDir().resolve("jfk.wav")).toMono16k();
+        float[] jfk = WavReader.read(TestData.speechDir().resolve("jfk.wav")).toMono16k();
         float[] second = Arrays.copyOfRange(jfk, 16_000, 32_000);
         second24k = Resampler.resample(second, 16_000, 24_000);
         second48k = Resampler.resample(second, 16_000, 48_000);

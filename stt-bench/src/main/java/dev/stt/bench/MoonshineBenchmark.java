@@ -7,6 +7,7 @@ import dev.stt.engine.SttEngines;
 import dev.stt.engine.TranscribeOptions;
 import dev.stt.engine.Transcript;
 import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TestData;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Moonshine tiny on the CPU: {@code java -jar stt-bench/target/benchmarks.jar MoonshineBenchmark} from the
- * repository root (the clips are read from {@code ../shared/data/speech}, or {@code -Dstt.shared.dir}).
+ * repository root (the clips are read from {@code stt-testkit/data/speech}).
  *
  * <p>Real-time factor = score / audio length: {@code jfk} is 11.0 s of audio, {@code corpus} the ten shared
  * clips one after another (56.9 s), {@code corpusBatched} the same clips in one
@@ -52,7 +53,7 @@ public class MoonshineBenchmark {
     public void open() throws IOException {
         engine = SttEngines.open(EngineConfig.builder("moonshine-tiny").intraThreads(threads).build());
         corpus = new ArrayList<>();
-        for (SpeechCorpus.Clip c : SpeechCorpus.load(SpeechCorpus.sharedSpeechDir())) {
+        for (SpeechCorpus.Clip c : SpeechCorpus.load(TestData.speechDir())) {
             float[] pcm = WavReader.read(c.wav()).toMono16k();
             corpus.add(pcm);
             if (c.name().equals("jfk")) {
@@ -60,7 +61,7 @@ public class MoonshineBenchmark {
             }
         }
         if (jfk == null) {
-            throw new IOException("jfk.wav is missing from " + SpeechCorpus.sharedSpeechDir());
+            throw new IOException("jfk.wav is missing from " + TestData.speechDir());
         }
     }
 

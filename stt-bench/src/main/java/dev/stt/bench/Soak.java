@@ -3,8 +3,9 @@ package dev.stt.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stt.audio.Pcm16;
 import dev.stt.audio.WavReader;
-import dev.stt.cli.WholeTextMessages;
+import dev.stt.protocol.client.WholeTextMessages;
 import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TestData;
 import dev.stt.onnx.LiveTensors;
 import dev.stt.protocol.Json;
 import dev.stt.server.ServerConfig;
@@ -110,7 +111,7 @@ public final class Soak {
 
     public Report run(boolean print) throws Exception {
         List<float[]> clips = new ArrayList<>();
-        for (SpeechCorpus.Clip c : SpeechCorpus.load(SpeechCorpus.sharedSpeechDir())) {
+        for (SpeechCorpus.Clip c : SpeechCorpus.load(TestData.speechDir())) {
             clips.add(WavReader.read(c.wav()).toMono16k());
         }
         ServerConfig config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withWorkers(2).withIntraThreads(1)

@@ -3,6 +3,7 @@ package dev.stt.bench;
 import dev.stt.audio.Resampler;
 import dev.stt.audio.WavReader;
 import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TestData;
 import dev.stt.model.ModelStore;
 import dev.stt.segment.SegmenterEvent;
 import dev.stt.segment.SpeechSegmenter;
@@ -57,7 +58,7 @@ public class VadBenchmark {
     @Setup(Level.Trial)
     public void open() throws Exception {
         vad = SileroVad.open(ModelStore.fromEnvironment());
-        float[] jfk = WavReader.read(SpeechCorpus.sharedSpeechDir().resolve("jfk.wav")).toMono16k();
+        float[] jfk = WavReader.read(TestData.speechDir().resolve("jfk.wav")).toMono16k();
         speech = sampleRate == 16_000 ? jfk : Resampler.resample(jfk, 16_000, sampleRate);
         window = sampleRate == 16_000 ? 512 : 256;
         segmenter = vad.open(sampleRate, VadOptions.DEFAULTS);

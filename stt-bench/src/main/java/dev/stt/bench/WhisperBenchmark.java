@@ -5,6 +5,7 @@ import dev.stt.engine.Device;
 import dev.stt.engine.EngineConfig;
 import dev.stt.engine.Transcript;
 import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TestData;
 import dev.stt.whisper.WhisperEngine;
 import dev.stt.whisper.WhisperGuards;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ public class WhisperBenchmark {
         }
         engine = WhisperEngine.open("whisper-scripted", dir,
                 EngineConfig.builder("whisper-scripted").device(Device.CPU).intraThreads(1).build(), WhisperGuards.DEFAULTS);
-        jfk = WavReader.read(SpeechCorpus.sharedSpeechDir().resolve("jfk.wav")).toMono16k();
+        jfk = WavReader.read(TestData.speechDir().resolve("jfk.wav")).toMono16k();
     }
 
     @Benchmark

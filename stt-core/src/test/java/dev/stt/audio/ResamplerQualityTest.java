@@ -94,7 +94,7 @@ class ResamplerQualityTest {
 
     @Test
     void jfkClipSurvivesARoundTripThrough48kHz() throws Exception {
-        Path wav = Signals.sharedDir().resolve("data/speech/jfk.wav");
+        Path wav = Signals.speechDir().resolve("jfk.wav");
         AudioClip clip = WavReader.read(wav);
         assertEquals(16_000, clip.sampleRate(), wav.toString());
         float[] up = Resampler.resample(clip.samples(), 16_000, 48_000);

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SharedSpeechClipsTest {
 
     static Stream<Path> clips() throws IOException {
-        Path speech = Signals.sharedDir().resolve("data/speech");
+        Path speech = Signals.speechDir();
         try (Stream<Path> files = Files.walk(speech)) {
             List<Path> wavs = files.filter(p -> p.toString().endsWith(".wav")).sorted().toList();
             return wavs.stream();
@@ -32,7 +32,7 @@ class SharedSpeechClipsTest {
     @Test
     void aRealFlacFileIsRefusedWithAMessageThatSaysFlac() throws IOException {
         Path flac;
-        try (Stream<Path> files = Files.walk(Signals.sharedDir().resolve("data/speech"))) {
+        try (Stream<Path> files = Files.walk(Signals.speechDir())) {
             flac = files.filter(p -> p.toString().endsWith(".flac")).sorted().findFirst().orElseThrow();
         }
         var e = org.junit.jupiter.api.Assertions.assertThrows(AudioFormatException.class, () -> WavReader.read(flac));
@@ -41,7 +41,7 @@ class SharedSpeechClipsTest {
 
     @Test
     void theSharedDataHasClipsToRead() throws IOException {
-        assertFalse(clips().toList().isEmpty(), "no .wav under " + Signals.sharedDir().resolve("data/speech"));
+        assertFalse(clips().toList().isEmpty(), "no .wav under " + Signals.speechDir());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -36,19 +36,19 @@ final class Signals {
         return 20 * Math.log10(ratio);
     }
 
-    /** /work/shared, from the surefire property or ../shared next to the repository. */
-    static Path sharedDir() {
-        String prop = System.getProperty("stt.shared.dir");
-        if (prop != null && Files.isDirectory(Paths.get(prop))) {
-            return Paths.get(prop);
-        }
-        Path here = Paths.get("").toAbsolutePath();
+    /**
+     * The repository's speech clips, {@code stt-testkit/data/speech}. stt-core cannot depend on stt-testkit
+     * (the kit is built on stt-core), so its tests find the folder the same way the kit does.
+     */
+    static Path speechDir() {
+        String prop = System.getProperty("stt.repo.dir");
+        Path here = prop != null ? Paths.get(prop).toAbsolutePath() : Paths.get("").toAbsolutePath();
         for (Path p = here; p != null; p = p.getParent()) {
-            Path candidate = p.resolveSibling("shared");
-            if (Files.isDirectory(candidate.resolve("data"))) {
+            Path candidate = p.resolve("stt-testkit").resolve("data").resolve("speech");
+            if (Files.isDirectory(candidate)) {
                 return candidate;
             }
         }
-        throw new IllegalStateException("shared data not found: set -Dstt.shared.dir (looked up from " + here + ")");
+        throw new IllegalStateException("stt-testkit/data/speech not found above " + here);
     }
 }

@@ -9,6 +9,7 @@ import dev.stt.engine.SttEngines;
 import dev.stt.engine.TranscribeOptions;
 import dev.stt.engine.Transcript;
 import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TestData;
 import dev.stt.eval.TextNormalizer;
 import dev.stt.model.ModelStore;
 import dev.stt.segment.VadOptions;
@@ -93,7 +94,7 @@ class CrossSessionBatchingTest {
 
     @Test
     void segmentsOfManySessionsShareEngineCallsKeepTheirOrderAndMatchUnbatchedResults() throws Exception {
-        List<SpeechCorpus.Clip> clips = SpeechCorpus.load(SpeechCorpus.sharedSpeechDir());
+        List<SpeechCorpus.Clip> clips = SpeechCorpus.load(TestData.speechDir());
         List<float[]> audio = new ArrayList<>();
         for (SpeechCorpus.Clip c : clips) {
             audio.add(WavReader.read(c.wav()).toMono16k());

@@ -7,6 +7,7 @@ import dev.stt.engine.SttEngine;
 import dev.stt.engine.SttEngines;
 import dev.stt.engine.Transcript;
 import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TestData;
 import dev.stt.eval.WordErrorRate;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +34,7 @@ class MoonshineAccuracyTest {
 
     @Test
     void aggregateWordErrorRateOnTheSharedClipsIsAtMostFourPercent() throws Exception {
-        List<SpeechCorpus.Clip> clips = SpeechCorpus.load(SpeechCorpus.sharedSpeechDir());
+        List<SpeechCorpus.Clip> clips = SpeechCorpus.load(TestData.speechDir());
         assertTrue(clips.size() >= 10, "expected the 10 shared clips, found " + clips.size());
         WordErrorRate.Score total = new WordErrorRate.Score(0, 0);
         for (SpeechCorpus.Clip clip : clips) {

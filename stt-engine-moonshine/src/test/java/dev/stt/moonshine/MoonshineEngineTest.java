@@ -9,6 +9,7 @@ import dev.stt.engine.SttEngines;
 import dev.stt.engine.TranscribeOptions;
 import dev.stt.engine.Transcript;
 import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TestData;
 import dev.stt.eval.TextNormalizer;
 import dev.stt.eval.WordErrorRate;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ class MoonshineEngineTest {
     @BeforeAll
     static void open() throws Exception {
         engine = SttEngines.open("moonshine-tiny");
-        clips = SpeechCorpus.load(SpeechCorpus.sharedSpeechDir());
+        clips = SpeechCorpus.load(TestData.speechDir());
         audio = new ArrayList<>();
         for (SpeechCorpus.Clip c : clips) {
             audio.add(WavReader.read(c.wav()).toMono16k());

@@ -8,6 +8,7 @@ import dev.stt.engine.EngineConfig;
 import dev.stt.engine.SttEngine;
 import dev.stt.engine.SttEngines;
 import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TestData;
 import dev.stt.onnx.LiveTensors;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
@@ -29,7 +30,7 @@ class MoonshineResourceTest {
     @Test
     void aThousandTranscriptionsLeaveTensorsAndDirectMemoryFlat() throws Exception {
         // "He could wait no longer", cut to its first 1.2 s ("He could ...") to keep the loop short
-        float[] clip = WavReader.read(SpeechCorpus.sharedSpeechDir().resolve("librispeech/1089-134691-0000.wav")).toMono16k();
+        float[] clip = WavReader.read(TestData.speechDir().resolve("librispeech/1089-134691-0000.wav")).toMono16k();
         float[] speech = Arrays.copyOf(clip, 19_200);
         // one thread: on a busy build machine spinning intra-op threads only slow the loop down
         try (SttEngine engine = SttEngines.open(EngineConfig.builder("moonshine-tiny").intraThreads(1).build())) {

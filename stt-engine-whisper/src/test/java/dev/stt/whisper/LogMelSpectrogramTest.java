@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stt.audio.WavReader;
 import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TestData;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class LogMelSpectrogramTest {
     @ParameterizedTest
     @ValueSource(ints = {80, 128})
     void slaneyFiltersMatchWhisperFile(int mels) throws Exception {
-        Map<String, Npy.Array> npz = Npy.readNpz(Npy.sharedWhisperDir().resolve("mel_filters.npz"));
+        Map<String, Npy.Array> npz = Npy.readNpz(dev.stt.eval.TestData.whisperDir().resolve("mel_filters.npz"));
         Npy.Array ref = npz.get("mel_" + mels);
         assertArrayEquals(new int[] {mels, 201}, ref.shape());
         double[][] ours = MelFilterBank.slaney(16_000, 400, mels);
@@ -35,9 +36,9 @@ class LogMelSpectrogramTest {
     @ParameterizedTest
     @ValueSource(ints = {80, 128})
     void jfkLogMelMatchesOpenAiRecipe(int mels) throws Exception {
-        Path wav = SpeechCorpus.sharedSpeechDir().resolve("jfk.wav");
+        Path wav = TestData.speechDir().resolve("jfk.wav");
         float[] samples = WavReader.read(wav).toMono16k();
-        Npy.Array ref = Npy.read(Npy.sharedWhisperDir().resolve("jfk_logmel" + mels + ".npy"));
+        Npy.Array ref = Npy.read(dev.stt.eval.TestData.whisperDir().resolve("jfk_logmel" + mels + ".npy"));
         assertArrayEquals(new int[] {mels, 3000}, ref.shape());
         float[] ours = new LogMelSpectrogram(mels).compute(samples);
         assertEquals(mels * 3000, ours.length);

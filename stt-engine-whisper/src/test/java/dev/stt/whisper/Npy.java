@@ -30,14 +30,6 @@ final class Npy {
     private Npy() {
     }
 
-    static Path sharedWhisperDir() {
-        String p = System.getProperty("stt.shared.dir");
-        if (p == null) {
-            p = System.getenv("STT_SHARED_DIR");
-        }
-        return (p != null ? Path.of(p) : Path.of("..", "shared")).resolve("data").resolve("whisper");
-    }
-
     static Array read(Path path) throws IOException {
         return parse(Files.readAllBytes(path));
     }

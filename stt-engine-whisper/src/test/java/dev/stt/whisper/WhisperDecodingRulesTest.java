@@ -22,8 +22,8 @@ class WhisperDecodingRulesTest {
 
     @BeforeAll
     static void load() throws IOException {
-        tok = WhisperTokenizer.fromTiktoken(Npy.sharedWhisperDir().resolve("multilingual.tiktoken"), 99);
-        english = WhisperTokenizer.fromTiktoken(Npy.sharedWhisperDir().resolve("gpt2.tiktoken"), 99);
+        tok = WhisperTokenizer.fromTiktoken(dev.stt.eval.TestData.whisperDir().resolve("multilingual.tiktoken"), 99);
+        english = WhisperTokenizer.fromTiktoken(dev.stt.eval.TestData.whisperDir().resolve("gpt2.tiktoken"), 99);
         s = tok.specialTokens();
     }
 

@@ -18,6 +18,7 @@ import dev.stt.engine.TimedText;
 import dev.stt.engine.TranscribeOptions;
 import dev.stt.engine.Transcript;
 import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TestData;
 import dev.stt.model.ModelStore;
 import dev.stt.onnx.LiveTensors;
 import java.io.IOException;
@@ -49,7 +50,7 @@ class WhisperEngineTest {
     @BeforeAll
     static void open() throws IOException {
         engine = WhisperEngine.open("whisper-scripted", ScriptedWhisper.dir(), config(Device.CPU), WhisperGuards.DEFAULTS);
-        jfk = WavReader.read(SpeechCorpus.sharedSpeechDir().resolve("jfk.wav")).toMono16k();
+        jfk = WavReader.read(TestData.speechDir().resolve("jfk.wav")).toMono16k();
     }
 
     @AfterAll
@@ -136,7 +137,7 @@ class WhisperEngineTest {
 
     @Test
     void batchOfMixedSegmentsMatchesOneByOne() throws IOException {
-        float[] libri = WavReader.read(SpeechCorpus.sharedSpeechDir().resolve("librispeech").resolve("1089-134686-0000.wav")).toMono16k();
+        float[] libri = WavReader.read(TestData.speechDir().resolve("librispeech").resolve("1089-134686-0000.wav")).toMono16k();
         // 40 s: two 30 s chunks, speech then (after 30 s) silence
         float[] long40 = Arrays.copyOf(jfk, 40 * 16_000);
         List<float[]> batch = List.of(jfk, silence, libri, long40, new float[0]);

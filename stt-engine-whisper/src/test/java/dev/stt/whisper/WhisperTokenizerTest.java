@@ -30,8 +30,8 @@ class WhisperTokenizerTest {
 
     @BeforeAll
     static void load() throws IOException {
-        english = WhisperTokenizer.fromTiktoken(Npy.sharedWhisperDir().resolve("gpt2.tiktoken"), 99);
-        multilingual = WhisperTokenizer.fromTiktoken(Npy.sharedWhisperDir().resolve("multilingual.tiktoken"), 99);
+        english = WhisperTokenizer.fromTiktoken(dev.stt.eval.TestData.whisperDir().resolve("gpt2.tiktoken"), 99);
+        multilingual = WhisperTokenizer.fromTiktoken(dev.stt.eval.TestData.whisperDir().resolve("multilingual.tiktoken"), 99);
     }
 
     @Test
@@ -65,7 +65,7 @@ class WhisperTokenizerTest {
         assertEquals(1.5, ml.secondsOf(50364 + 75), 1e-9);
         assertEquals("de", ml.languageOf(ml.languages().get("de")));
         assertEquals(100, WhisperLanguages.CODES.size());
-        WhisperTokenizer v3 = assertDoesNotThrowIo(() -> WhisperTokenizer.fromTiktoken(Npy.sharedWhisperDir().resolve("multilingual.tiktoken"), 100));
+        WhisperTokenizer v3 = assertDoesNotThrowIo(() -> WhisperTokenizer.fromTiktoken(dev.stt.eval.TestData.whisperDir().resolve("multilingual.tiktoken"), 100));
         assertEquals(50365, v3.specialTokens().timestampBegin());
         assertEquals(50358, v3.specialTokens().languages().get("yue"));
     }
@@ -83,7 +83,7 @@ class WhisperTokenizerTest {
 
     @Test
     void decodingAgreesWithRankFileAndSkipsSpecials() throws IOException {
-        List<String> lines = Files.readAllLines(Npy.sharedWhisperDir().resolve("multilingual.tiktoken"), StandardCharsets.UTF_8);
+        List<String> lines = Files.readAllLines(dev.stt.eval.TestData.whisperDir().resolve("multilingual.tiktoken"), StandardCharsets.UTF_8);
         int checked = 0;
         for (int i = 0; i < lines.size(); i += 13) {
             String[] p = lines.get(i).split(" ");
@@ -100,7 +100,7 @@ class WhisperTokenizerTest {
 
     @Test
     void huggingFaceFilesEncodeLikeTiktoken(@TempDir Path dir) throws IOException {
-        Path ranks = Npy.sharedWhisperDir().resolve("multilingual.tiktoken");
+        Path ranks = dev.stt.eval.TestData.whisperDir().resolve("multilingual.tiktoken");
         HfTokenizerFiles.write(ranks, multilingual, dir);
         WhisperTokenizer fromJson = WhisperTokenizer.fromModelDir(dir);
         WhisperTokenizer fromMerges = WhisperTokenizer.fromVocabAndMerges(dir.resolve("vocab.json"), dir.resolve("merges.txt"), dir.resolve("added_tokens.json"));

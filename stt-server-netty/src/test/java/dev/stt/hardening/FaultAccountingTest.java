@@ -9,6 +9,7 @@ import dev.stt.engine.SttEngine;
 import dev.stt.engine.TranscribeOptions;
 import dev.stt.engine.Transcript;
 import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TestData;
 import dev.stt.protocol.Json;
 import dev.stt.server.ModelLoader;
 import dev.stt.server.ServerConfig;
@@ -116,7 +117,7 @@ class FaultAccountingTest {
 
     @Test
     void everyClosedSegmentGetsExactlyOneAnswerDespiteEngineFaultsDropsAndAFullQueue() throws Exception {
-        float[] jfk = WavReader.read(SpeechCorpus.sharedSpeechDir().resolve("jfk.wav")).toMono16k();
+        float[] jfk = WavReader.read(TestData.speechDir().resolve("jfk.wav")).toMono16k();
         String before = get("/metrics").body();
         engine.hold = new CountDownLatch(1);
         String url = "ws://127.0.0.1:" + server.port() + "/";

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.stt.audio.Pcm16;
 import dev.stt.audio.WavReader;
 import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TestData;
 import dev.stt.eval.WordErrorRate;
 import dev.stt.protocol.Json;
 import dev.stt.server.ServerConfig;
@@ -177,7 +178,7 @@ class ProtocolFuzzTest {
         }
         assertEquals(MESSAGES, errors, "every hostile message gets exactly one error");
         String text = good.get(300, TimeUnit.SECONDS);
-        SpeechCorpus.Clip jfk = SpeechCorpus.load(SpeechCorpus.sharedSpeechDir()).stream()
+        SpeechCorpus.Clip jfk = SpeechCorpus.load(TestData.speechDir()).stream()
                 .filter(c -> c.name().equals("jfk")).findFirst().orElseThrow();
         assertTrue(WordErrorRate.rate(jfk.reference(), text) < 0.15, "the good client got '" + text + "'");
     }
@@ -350,7 +351,7 @@ class ProtocolFuzzTest {
 
     static String transcribeJfk() {
         try {
-            float[] x = WavReader.read(SpeechCorpus.sharedSpeechDir().resolve("jfk.wav")).toMono16k();
+            float[] x = WavReader.read(TestData.speechDir().resolve("jfk.wav")).toMono16k();
             HardeningClient client = new HardeningClient(url);
             BlockingQueue<JsonNode> in = client.inbox;
             WebSocket ws = client.ws;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stt.audio.WavReader;
 import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TestData;
 import dev.stt.onnx.LiveTensors;
 import dev.stt.server.ServerConfig;
 import dev.stt.server.SttServer;
@@ -49,7 +50,7 @@ class SessionChurnTest {
         server = new SttServer(c, SttServer.defaultLoader(c)).start();
         server.models().loaded().get(120, TimeUnit.SECONDS);
         assertTrue(server.models().ready(), "models failed: " + server.models().failure());
-        float[] jfk = WavReader.read(SpeechCorpus.sharedSpeechDir().resolve("jfk.wav")).toMono16k();
+        float[] jfk = WavReader.read(TestData.speechDir().resolve("jfk.wav")).toMono16k();
         speech = Arrays.copyOf(jfk, 16_000 / 2); // half a second: the VAD is running when the client leaves
     }
 
@@ -159,7 +160,7 @@ class SessionChurnTest {
 
             // and the server still transcribes
             try (HardeningClient c = new HardeningClient("ws://127.0.0.1:" + server.port() + "/")) {
-                float[] jfk = WavReader.read(SpeechCorpus.sharedSpeechDir().resolve("jfk.wav")).toMono16k();
+                float[] jfk = WavReader.read(TestData.speechDir().resolve("jfk.wav")).toMono16k();
                 c.stream(jfk, 0, 16_000 * 7 / 2, 1_600);
                 c.send("{\"type\":\"input_audio_buffer.commit\"}");
                 JsonNode m;

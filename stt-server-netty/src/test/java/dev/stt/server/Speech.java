@@ -2,6 +2,7 @@ package dev.stt.server;
 
 import dev.stt.audio.WavReader;
 import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TestData;
 import dev.stt.eval.TextNormalizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ final class Speech {
     }
 
     static List<SpeechCorpus.Clip> clips() throws IOException {
-        return SpeechCorpus.load(SpeechCorpus.sharedSpeechDir());
+        return SpeechCorpus.load(TestData.speechDir());
     }
 
     static float[] mono16k(Path wav) throws IOException {
@@ -24,7 +25,7 @@ final class Speech {
 
     /** "And so, my fellow Americans": the opening of jfk.wav, one short utterance. */
     static float[] jfkOpening() throws IOException {
-        float[] all = mono16k(SpeechCorpus.sharedSpeechDir().resolve("jfk.wav"));
+        float[] all = mono16k(TestData.speechDir().resolve("jfk.wav"));
         return Arrays.copyOf(all, 16_000 * 7 / 2);
     }
 

@@ -2,7 +2,7 @@ package dev.stt.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stt.audio.Pcm16;
-import dev.stt.cli.WholeTextMessages;
+import dev.stt.protocol.client.WholeTextMessages;
 import dev.stt.protocol.Json;
 import java.net.URI;
 import java.net.http.HttpClient;

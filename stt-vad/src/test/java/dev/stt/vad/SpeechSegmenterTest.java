@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.stt.audio.Resampler;
 import dev.stt.audio.WavReader;
 import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TestData;
 import dev.stt.model.ModelStore;
 import dev.stt.onnx.LiveTensors;
 import dev.stt.segment.SegmenterEvent;
@@ -40,7 +41,7 @@ class SpeechSegmenterTest {
         clips = new ArrayList<>();
         names = new ArrayList<>();
         speech = new ArrayList<>();
-        for (SpeechCorpus.Clip c : SpeechCorpus.load(SpeechCorpus.sharedSpeechDir())) {
+        for (SpeechCorpus.Clip c : SpeechCorpus.load(TestData.speechDir())) {
             clips.add(WavReader.read(c.wav()).toMono16k());
             names.add(c.name());
             speech.add(Objects.requireNonNull(truth.get(c.name() + ".wav"), "no aligned boundaries for " + c.name()));

@@ -1,7 +1,7 @@
 package dev.stt.bench.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stt.cli.WholeTextMessages;
+import dev.stt.protocol.client.WholeTextMessages;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;

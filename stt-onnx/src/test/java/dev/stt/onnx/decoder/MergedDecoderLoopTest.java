@@ -45,8 +45,7 @@ class MergedDecoderLoopTest {
         encoder = OnnxSessions.open(dir.resolve("encoder_model.onnx"), Device.CPU, 2).session();
         decoder = OnnxSessions.open(dir.resolve("decoder_model_merged.onnx"), Device.CPU, 2).session();
         loop = new MergedDecoderLoop(decoder);
-        String shared = System.getProperty("stt.shared.dir", "../shared");
-        jfk = WavReader.read(Path.of(shared, "data", "speech", "jfk.wav")).toMono16k();
+        jfk = WavReader.read(dev.stt.eval.TestData.jfkWav()).toMono16k();
         reference = decode(List.of(jfk), new int[] {80}, null, null).get(0);
     }
 

@@ -108,7 +108,7 @@ class ApiKeyAndTlsTest {
     @Test
     void theOfficialSdkSeesA401WithAWrongKeyOnBothApis() throws Exception {
         NodeHarness.requireNode();
-        Path clip = dev.stt.eval.SpeechCorpus.sharedSpeechDir().resolve("jfk.wav");
+        Path clip = dev.stt.eval.TestData.speechDir().resolve("jfk.wav");
         JsonNode httpOut = NodeHarness.run(Map.of("OPENAI_API_KEY", "sk-wrong"), "transcriptions.mjs", http + "/v1", clip.toString());
         assertEquals(401, httpOut.at("/models/sdkError/status").asInt(), httpOut.toString());
         assertEquals(401, httpOut.at("/results/json/sdkError/status").asInt(), httpOut.toString());
@@ -131,7 +131,7 @@ class ApiKeyAndTlsTest {
         SttServer tls = NoModelServer.start(OpenAiOptions.DEFAULTS.withTls(cert, key), 1 << 20);
         try {
             String base = "https://127.0.0.1:" + tls.port() + "/v1";
-            Path clip = dev.stt.eval.SpeechCorpus.sharedSpeechDir().resolve("jfk.wav");
+            Path clip = dev.stt.eval.TestData.speechDir().resolve("jfk.wav");
             Map<String, String> env = Map.of("NODE_EXTRA_CA_CERTS", cert.toString());
             JsonNode models = NodeHarness.run(env, "transcriptions.mjs", base, clip.toString());
             assertEquals(tls.config().model(), models.at("/models/0/id").asText(), models.toString());

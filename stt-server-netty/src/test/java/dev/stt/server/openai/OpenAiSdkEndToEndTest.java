@@ -6,6 +6,7 @@ import dev.stt.audio.Pcm16;
 import dev.stt.audio.Resampler;
 import dev.stt.audio.WavReader;
 import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TestData;
 import dev.stt.eval.WordErrorRate;
 import dev.stt.onnx.LiveTensors;
 import dev.stt.server.ServerConfig;
@@ -52,7 +53,7 @@ class OpenAiSdkEndToEndTest {
         server.models().loaded().get(120, TimeUnit.SECONDS);
         assertTrue(server.models().ready(), "models failed: " + server.models().failure());
         baseUrl = "http://127.0.0.1:" + server.port() + "/v1";
-        List<SpeechCorpus.Clip> clips = SpeechCorpus.load(SpeechCorpus.sharedSpeechDir());
+        List<SpeechCorpus.Clip> clips = SpeechCorpus.load(TestData.speechDir());
         jfk = clips.stream().filter(x -> x.name().contains("jfk")).findFirst().orElseThrow();
         libri = clips.stream().filter(x -> x.name().contains("1089-134686-0000")).findFirst().orElseThrow();
     }

@@ -2,7 +2,7 @@ package dev.stt.server.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stt.cli.WholeTextMessages;
+import dev.stt.protocol.client.WholeTextMessages;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;

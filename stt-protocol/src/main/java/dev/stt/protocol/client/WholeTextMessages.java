@@ -1,4 +1,4 @@
-package dev.stt.cli;
+package dev.stt.protocol.client;
 
 import java.net.http.WebSocket;
 import java.util.concurrent.CompletableFuture;

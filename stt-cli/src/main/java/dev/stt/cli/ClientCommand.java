@@ -1,5 +1,6 @@
 package dev.stt.cli;
 
+import dev.stt.protocol.client.WholeTextMessages;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stt.audio.AudioClip;
 import dev.stt.audio.Pcm16;

@@ -17,7 +17,7 @@ final class Repo {
     static Path dir() {
         String p = System.getProperty("stt.repo.dir");
         Path dir = p != null ? Path.of(p) : Path.of("").toAbsolutePath().getParent();
-        if (!Files.isRegularFile(dir.resolve("pom.xml")) || !Files.isDirectory(dir.resolve("stt-server-netty"))) {
+        if (!Files.isRegularFile(dir.resolve("pom.xml")) || !Files.isDirectory(dir.resolve("stt-cli"))) {
             throw new IllegalStateException("cannot find the repository root (tried " + dir + "); set -Dstt.repo.dir");
         }
         return dir;

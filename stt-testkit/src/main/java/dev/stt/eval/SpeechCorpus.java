@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Recordings with reference transcripts, laid out as in {@code shared/data/speech}: {@code NAME.wav}
+ * Recordings with reference transcripts, laid out as in {@link TestData#speechDir()}: {@code NAME.wav}
  * beside {@code NAME.txt}, or a folder of WAVs with a {@code transcripts.tsv} (name TAB text).
  */
 public final class SpeechCorpus {
@@ -62,13 +62,4 @@ public final class SpeechCorpus {
         }
     }
 
-    /** {@code shared/data/speech}: from {@code -Dstt.shared.dir}, {@code STT_SHARED_DIR}, or {@code ../shared}. */
-    public static Path sharedSpeechDir() {
-        String p = System.getProperty("stt.shared.dir");
-        if (p == null) {
-            p = System.getenv("STT_SHARED_DIR");
-        }
-        Path shared = p != null ? Path.of(p) : Path.of("..", "shared");
-        return shared.resolve("data").resolve("speech");
-    }
 }

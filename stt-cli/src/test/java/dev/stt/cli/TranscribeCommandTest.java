@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stt.audio.Pcm16;
 import dev.stt.audio.WavReader;
 import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TestData;
 import dev.stt.eval.TextNormalizer;
 import dev.stt.eval.WordErrorRate;
 import dev.stt.segment.SpeechSegment;
@@ -36,8 +37,8 @@ class TranscribeCommandTest {
 
     @BeforeAll
     static void corpus() throws IOException {
-        clips = SpeechCorpus.load(SpeechCorpus.sharedSpeechDir());
-        jfk = SpeechCorpus.sharedSpeechDir().resolve("jfk.wav");
+        clips = SpeechCorpus.load(TestData.speechDir());
+        jfk = TestData.speechDir().resolve("jfk.wav");
     }
 
     /** Output and exit status of one command run. */
@@ -109,7 +110,7 @@ class TranscribeCommandTest {
     void srtAndVttHaveOneTimedCuePerSpeechSegment(@TempDir Path tmp) throws Exception {
         // 2 s silence, JFK (whose 0.5 s pauses stay inside one cue), 2 s silence, "he could wait no longer"
         float[] speech = WavReader.read(jfk).toMono16k();
-        float[] second = WavReader.read(SpeechCorpus.sharedSpeechDir().resolve("librispeech/1089-134691-0000.wav")).toMono16k();
+        float[] second = WavReader.read(TestData.speechDir().resolve("librispeech/1089-134691-0000.wav")).toMono16k();
         Path file = writeWav(tmp.resolve("two.wav"), concat(List.of(new float[2 * RATE], speech, new float[2 * RATE], second)));
         Run srt = run("--format", "srt", "--threads", "1", file.toString());
         assertEquals(0, srt.status(), srt.err());

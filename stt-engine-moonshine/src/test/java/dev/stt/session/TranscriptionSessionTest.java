@@ -9,6 +9,7 @@ import dev.stt.engine.SttEngines;
 import dev.stt.engine.TranscribeOptions;
 import dev.stt.engine.Transcript;
 import dev.stt.eval.SpeechCorpus;
+import dev.stt.eval.TestData;
 import dev.stt.eval.TextNormalizer;
 import dev.stt.model.ModelStore;
 import dev.stt.onnx.LiveTensors;
@@ -46,8 +47,8 @@ class TranscriptionSessionTest {
         vad = SileroVad.open(store);
         engine = SttEngines.open("moonshine-tiny");
         audioPool = Executors.newFixedThreadPool(2);
-        clips = SpeechCorpus.load(SpeechCorpus.sharedSpeechDir());
-        jfkOpening = Arrays.copyOf(WavReader.read(SpeechCorpus.sharedSpeechDir().resolve("jfk.wav")).toMono16k(), 16_000 * 7 / 2);
+        clips = SpeechCorpus.load(TestData.speechDir());
+        jfkOpening = Arrays.copyOf(WavReader.read(TestData.speechDir().resolve("jfk.wav")).toMono16k(), 16_000 * 7 / 2);
     }
 
     @AfterAll
@@ -270,7 +271,7 @@ class TranscriptionSessionTest {
     }
 
     static float[] clip(String name) throws java.io.IOException {
-        return WavReader.read(SpeechCorpus.sharedSpeechDir().resolve(name)).toMono16k();
+        return WavReader.read(TestData.speechDir().resolve(name)).toMono16k();
     }
 
     /** The clip up to where the VAD hears its speech end, so that the silence the test adds is all the pause there is. */
