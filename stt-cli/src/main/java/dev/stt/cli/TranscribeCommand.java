@@ -2,19 +2,19 @@ package dev.stt.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.stt.audio.AudioClip;
-import dev.stt.audio.WavReader;
+import dev.stt.audio.AudioFiles;
+import dev.stt.audio.AudioSource;
 import dev.stt.engine.Device;
 import dev.stt.engine.EngineConfig;
 import dev.stt.engine.SttEngine;
 import dev.stt.engine.SttEngines;
-import dev.stt.engine.TranscribeOptions;
 import dev.stt.engine.Transcript;
 import dev.stt.model.ModelStore;
-import dev.stt.segment.SpeechSegment;
-import dev.stt.segment.VadOptions;
+import dev.stt.protocol.subtitle.Subtitles;
+import dev.stt.transcribe.FileTranscriber;
+import dev.stt.transcribe.FileTranscript;
+import dev.stt.transcribe.TranscriptionPolicy;
 import dev.stt.vad.SileroVad;
-import dev.stt.vad.SpeechSegments;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
@@ -25,12 +25,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * {@code stt transcribe [--model M] [--format text|json|srt|vtt] [--threads N] [--device D] [-o DIR] FILE...}:
- * reads WAV files, cuts them at pauses with Silero VAD (the models lose words past about 30 s), joins
- * speech separated by short pauses back into pieces of up to 20 s and transcribes every piece.
+ * transcribes audio files with {@link FileTranscriber}, the offline policy every door shares (VAD cuts, pauses
+ * under a second joined, pieces of at most 20 s, small batches).
  *
  * <p>Output, on stdout unless {@code --output-dir} is given (then one {@code NAME.txt|json|srt|vtt} per file):
  * text prints the transcript, or {@code FILE<TAB>transcript} per line for several files; json prints one
@@ -39,33 +38,13 @@ import java.util.stream.Collectors;
 final class TranscribeCommand implements Subcommand {
 
     static final String DEFAULT_MODEL = "moonshine-tiny";
-    /** Well under the ~30 s past which Moonshine drops words; VAD splits longer speech at its quietest point. */
-    static final VadOptions VAD = VadOptions.DEFAULTS.withMaxSegmentSeconds(20);
-    /**
-     * Speech segments closer than this are transcribed as one: a phrase cut out alone loses the context
-     * the model needs (JFK cut at every 0.5 s pause reads "As not. What your country..."), and offline
-     * there is no latency to win by cutting early.
-     */
-    static final double JOIN_GAP_SECONDS = 1.0;
-    /** Joined speech stays this short, well under the ~30 s past which Moonshine drops words. */
-    static final double JOINED_MAX_SECONDS = 20;
-    /** Segments handed to the engine at once: enough to batch similar lengths, few enough for a lively progress bar. */
-    static final int SEGMENTS_PER_CALL = 8;
-    /** Files at least this long show a progress bar on stderr. */
+    /** Files at least this long show their progress on stderr. */
     static final double PROGRESS_SECONDS = 60;
 
     enum Format { TEXT, JSON, SRT, VTT }
 
     /** The parsed command line. */
     record Options(String model, Format format, int threads, Device device, Path outputDir, boolean quiet, List<Path> files) {
-    }
-
-    /** One file's speech segments and what was said in each, on the file's time line. */
-    record FileTranscript(Path file, double durationSeconds, List<Transcript> segments) {
-
-        String text() {
-            return segments.stream().map(Transcript::text).filter(t -> !t.isBlank()).collect(Collectors.joining(" "));
-        }
     }
 
     private final PrintStream out;
@@ -97,10 +76,11 @@ final class TranscribeCommand implements Subcommand {
         EngineConfig config = EngineConfig.builder(o.model()).device(o.device()).intraThreads(o.threads()).store(store).build();
         int failures = 0;
         try (SileroVad vad = SileroVad.open(store); SttEngine engine = SttEngines.open(config)) {
+            FileTranscriber transcriber = new FileTranscriber(engine, vad, TranscriptionPolicy.DEFAULTS);
             for (Path file : o.files()) {
                 FileTranscript t;
                 try {
-                    t = transcribe(engine, vad, file, o.quiet() ? null : err);
+                    t = transcribe(transcriber, file, o.quiet() ? null : err);
                 } catch (NoSuchFileException e) {
                     err.println("stt transcribe: " + file + ": no such file");
                     failures++;
@@ -110,7 +90,7 @@ final class TranscribeCommand implements Subcommand {
                     failures++;
                     continue;
                 }
-                emit(o, t);
+                emit(o, file, t);
             }
         }
         return failures == 0 ? 0 : 1;
@@ -182,73 +162,34 @@ final class TranscribeCommand implements Subcommand {
     }
 
     /**
-     * Decodes, resamples to 16 kHz, cuts at pauses and transcribes one file.
+     * Transcribes one file with the offline policy every door shares.
      *
-     * @param progress where a progress bar goes for long files, or null for none
+     * @param progress where progress goes for long files, or null for none
      */
-    static FileTranscript transcribe(SttEngine engine, SileroVad vad, Path file, PrintStream progress) throws IOException {
-        AudioClip clip = WavReader.read(file);
-        float[] pcm = clip.toMono16k();
-        double duration = pcm.length / (double) SttEngine.SAMPLE_RATE;
-        List<SpeechSegment> speech = join(SpeechSegments.detect(vad, pcm, SttEngine.SAMPLE_RATE, VAD), pcm);
-        ProgressBar bar = progress != null && duration >= PROGRESS_SECONDS ? new ProgressBar(progress, file, duration) : null;
-        List<Transcript> heard = new ArrayList<>(speech.size());
-        for (int from = 0; from < speech.size(); from += SEGMENTS_PER_CALL) {
-            List<SpeechSegment> group = speech.subList(from, Math.min(speech.size(), from + SEGMENTS_PER_CALL));
-            List<Transcript> ts = engine.transcribeBatch(group.stream().map(SpeechSegment::samples).toList(), TranscribeOptions.DEFAULTS);
-            for (int k = 0; k < group.size(); k++) {
-                heard.add(ts.get(k).shiftedBy(group.get(k).startSeconds()));
-            }
+    static FileTranscript transcribe(FileTranscriber transcriber, Path file, PrintStream progress) throws IOException {
+        try (AudioSource audio = AudioFiles.open(file)) {
+            double declared = audio.declaredSeconds();
+            TranscriptionProgress bar = progress != null && declared >= PROGRESS_SECONDS
+                    ? new TranscriptionProgress(progress, ProgressBar.stderrIsTerminal(), file.getFileName().toString(), declared)
+                    : null;
+            FileTranscript t = transcriber.transcribe(audio, piece -> {
+                if (bar != null) {
+                    bar.show(piece.end());
+                }
+            });
             if (bar != null) {
-                bar.show(group.get(group.size() - 1).endSeconds());
+                bar.done();
             }
+            return t;
         }
-        if (bar != null) {
-            bar.done();
-        }
-        return new FileTranscript(file, duration, heard);
     }
 
-    /**
-     * Merges neighbouring segments whose pause is under {@link #JOIN_GAP_SECONDS} while the result stays
-     * within {@link #JOINED_MAX_SECONDS}; the pause audio between them is kept as recorded.
-     */
-    static List<SpeechSegment> join(List<SpeechSegment> segments, float[] pcm) {
-        List<SpeechSegment> out = new ArrayList<>();
-        int rate = SttEngine.SAMPLE_RATE;
-        long start = -1;
-        long end = -1;
-        for (SpeechSegment s : segments) {
-            boolean fits = start >= 0 && s.startSample() - end < JOIN_GAP_SECONDS * rate
-                    && s.endSample() - start <= JOINED_MAX_SECONDS * rate;
-            if (fits) {
-                end = Math.max(end, s.endSample());
-                continue;
-            }
-            if (start >= 0) {
-                out.add(slice(pcm, start, end));
-            }
-            start = s.startSample();
-            end = s.endSample();
-        }
-        if (start >= 0) {
-            out.add(slice(pcm, start, end));
-        }
-        return out;
-    }
-
-    private static SpeechSegment slice(float[] pcm, long start, long end) {
-        int from = (int) Math.max(0, start);
-        int to = (int) Math.min(pcm.length, end);
-        return new SpeechSegment(java.util.Arrays.copyOfRange(pcm, from, to), SttEngine.SAMPLE_RATE, from);
-    }
-
-    private void emit(Options o, FileTranscript t) throws IOException {
+    private void emit(Options o, Path file, FileTranscript t) throws IOException {
         String body = switch (o.format()) {
-            case TEXT -> o.files().size() > 1 && o.outputDir() == null ? t.file() + "\t" + t.text() + "\n" : t.text() + "\n";
-            case JSON -> json(t, o.model()) + "\n";
-            case SRT -> srt(t);
-            case VTT -> vtt(t);
+            case TEXT -> o.files().size() > 1 && o.outputDir() == null ? file + "\t" + t.text() + "\n" : t.text() + "\n";
+            case JSON -> json(file, t, o.model()) + "\n";
+            case SRT -> Subtitles.srt(t.cues());
+            case VTT -> Subtitles.vtt(t.cues());
         };
         if (o.outputDir() == null) {
             out.print(body);
@@ -256,48 +197,17 @@ final class TranscribeCommand implements Subcommand {
             return;
         }
         Files.createDirectories(o.outputDir());
-        String name = t.file().getFileName().toString().replaceFirst("\\.[^.]*$", "") + "." + o.format().name().toLowerCase(Locale.ROOT);
+        String name = file.getFileName().toString().replaceFirst("\\.[^.]*$", "") + "." + o.format().name().toLowerCase(Locale.ROOT);
         Path target = o.outputDir().resolve(name);
         Files.writeString(target, body, StandardCharsets.UTF_8);
         out.println(target);
     }
 
-    static String srt(FileTranscript t) {
-        StringBuilder b = new StringBuilder();
-        int cue = 0;
-        for (Transcript s : spoken(t)) {
-            b.append(++cue).append('\n')
-                    .append(timestamp(s.start(), ',')).append(" --> ").append(timestamp(s.end(), ',')).append('\n')
-                    .append(s.text()).append("\n\n");
-        }
-        return b.toString();
-    }
-
-    static String vtt(FileTranscript t) {
-        StringBuilder b = new StringBuilder("WEBVTT\n\n");
-        for (Transcript s : spoken(t)) {
-            b.append(timestamp(s.start(), '.')).append(" --> ").append(timestamp(s.end(), '.')).append('\n')
-                    .append(s.text()).append("\n\n");
-        }
-        return b.toString();
-    }
-
-    /** Cues only for segments that produced text: a withheld hallucination leaves no empty cue behind. */
-    private static List<Transcript> spoken(FileTranscript t) {
-        return t.segments().stream().filter(s -> !s.text().isBlank()).toList();
-    }
-
-    /** {@code HH:MM:SS,mmm} (SRT) or {@code HH:MM:SS.mmm} (WebVTT). */
-    static String timestamp(double seconds, char decimal) {
-        long ms = Math.round(seconds * 1000);
-        return String.format(Locale.ROOT, "%02d:%02d:%02d%c%03d", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, decimal, ms % 1000);
-    }
-
-    static String json(FileTranscript t, String model) throws IOException {
+    static String json(Path file, FileTranscript t, String model) throws IOException {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
             g.writeStartObject();
-            g.writeStringField("file", t.file().toString());
+            g.writeStringField("file", file.toString());
             g.writeStringField("model", model);
             g.writeNumberField("duration", round(t.durationSeconds()));
             g.writeStringField("text", t.text());
@@ -323,32 +233,5 @@ final class TranscribeCommand implements Subcommand {
 
     private static double round(double x) {
         return Math.round(x * 1000) / 1000.0;
-    }
-
-    /** A one-line bar redrawn in place with carriage returns. */
-    private static final class ProgressBar {
-        private static final int WIDTH = 30;
-        private final PrintStream err;
-        private final String name;
-        private final double total;
-
-        ProgressBar(PrintStream err, Path file, double total) {
-            this.err = err;
-            this.name = file.getFileName().toString();
-            this.total = total;
-        }
-
-        void show(double seconds) {
-            double f = Math.min(1, seconds / total);
-            int filled = (int) Math.round(f * WIDTH);
-            err.printf(Locale.ROOT, "\r%s [%s%s] %3.0f%% %.0f/%.0f s", name, "=".repeat(filled), " ".repeat(WIDTH - filled),
-                    100 * f, Math.min(seconds, total), total);
-            err.flush();
-        }
-
-        void done() {
-            show(total);
-            err.println();
-        }
     }
 }

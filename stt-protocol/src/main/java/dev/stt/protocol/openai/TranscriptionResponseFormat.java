@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stt.engine.TimedText;
 import dev.stt.engine.WordTiming;
+import dev.stt.protocol.subtitle.Subtitles;
 
 import java.util.Locale;
 
@@ -52,8 +53,8 @@ public enum TranscriptionResponseFormat {
         return switch (this) {
             case JSON -> json(result);
             case TEXT -> result.text() + "\n";
-            case SRT -> srt(result);
-            case VTT -> vtt(result);
+            case SRT -> Subtitles.srt(result.segments());
+            case VTT -> Subtitles.vtt(result.segments());
             case VERBOSE_JSON -> verboseJson(result, words);
         };
     }
@@ -103,33 +104,6 @@ public enum TranscriptionResponseFormat {
         }
         usage(o, r);
         return o.toString();
-    }
-
-    private static String srt(TranscriptionResult r) {
-        StringBuilder b = new StringBuilder();
-        int n = 1;
-        for (TimedText s : r.segments()) {
-            b.append(n++).append('\n')
-                    .append(timestamp(s.start(), ',')).append(" --> ").append(timestamp(s.end(), ',')).append('\n')
-                    .append(s.text().strip()).append("\n\n");
-        }
-        return b.toString();
-    }
-
-    private static String vtt(TranscriptionResult r) {
-        StringBuilder b = new StringBuilder("WEBVTT\n\n");
-        for (TimedText s : r.segments()) {
-            b.append(timestamp(s.start(), '.')).append(" --> ").append(timestamp(s.end(), '.')).append('\n')
-                    .append(s.text().strip()).append("\n\n");
-        }
-        return b.toString();
-    }
-
-    /** {@code HH:MM:SS,mmm} (SubRip) or {@code HH:MM:SS.mmm} (WebVTT). */
-    static String timestamp(double seconds, char fractionSeparator) {
-        long ms = Math.round(Math.max(0, seconds) * 1000);
-        return String.format(Locale.ROOT, "%02d:%02d:%02d%c%03d",
-                ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, fractionSeparator, ms % 1000);
     }
 
     /** OpenAI's verbose_json names the language in English words ("english"), not by code. */

@@ -2,6 +2,7 @@ package dev.stt.protocol.openai;
 
 import dev.stt.engine.TimedText;
 import dev.stt.engine.WordTiming;
+import dev.stt.transcribe.FileTranscript;
 
 import java.util.List;
 
@@ -20,5 +21,10 @@ public record TranscriptionResult(String text, String language, double durationS
     public TranscriptionResult {
         segments = List.copyOf(segments);
         words = List.copyOf(words);
+    }
+
+    /** What the HTTP door answers for a transcribed recording: one segment per piece that said something. */
+    public static TranscriptionResult of(FileTranscript t) {
+        return new TranscriptionResult(t.text(), t.language(), t.durationSeconds(), t.cues(), t.words());
     }
 }

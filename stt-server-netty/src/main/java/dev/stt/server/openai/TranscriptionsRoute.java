@@ -1,23 +1,17 @@
 package dev.stt.server.openai;
 
-import dev.stt.audio.AudioClip;
+import dev.stt.audio.AudioFiles;
 import dev.stt.audio.AudioFormatException;
-import dev.stt.audio.WavReader;
-import dev.stt.engine.SttEngine;
-import dev.stt.engine.TimedText;
-import dev.stt.engine.TranscribeOptions;
-import dev.stt.engine.Transcript;
-import dev.stt.engine.WordTiming;
+import dev.stt.audio.AudioSource;
 import dev.stt.protocol.openai.OpenAiErrors;
 import dev.stt.protocol.openai.TranscriptionResponseFormat;
 import dev.stt.protocol.openai.TranscriptionResult;
-import dev.stt.segment.SegmenterEvent;
-import dev.stt.segment.SpeechSegment;
-import dev.stt.segment.SpeechSegmenter;
 import dev.stt.server.HttpResponses;
 import dev.stt.server.HttpRoute;
 import dev.stt.server.SttServer;
 import dev.stt.session.Pipeline;
+import dev.stt.transcribe.FileTranscriber;
+import dev.stt.transcribe.TranscriptionPolicy;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
@@ -39,8 +33,8 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * {@code POST /v1/audio/transcriptions}: OpenAI's multipart upload. The form is read on the event loop
- * (into memory: the upload limit bounds it); the file is cut by the VAD and transcribed segment by
- * segment on an inference worker, so a long file never reaches the engine whole.
+ * (into memory: the upload limit bounds it); on an inference worker, {@link FileTranscriber} cuts and
+ * transcribes the file with the same policy as {@code stt transcribe}, so both give the same text.
  */
 final class TranscriptionsRoute implements HttpRoute {
 
@@ -86,7 +80,7 @@ final class TranscriptionsRoute implements HttpRoute {
         try {
             server.inference().submit(() -> {
                 try {
-                    TranscriptionResult result = transcribe(pipeline, server, form);
+                    TranscriptionResult result = transcribe(pipeline, form);
                     server.metrics().audio(result.durationSeconds());
                     HttpResponses.send(ctx, head, HttpResponseStatus.OK, form.format().contentType(),
                             form.format().render(result, form.words()));
@@ -94,7 +88,7 @@ final class TranscriptionsRoute implements HttpRoute {
                     HttpResponses.json(ctx, head, HttpResponseStatus.BAD_REQUEST, OpenAiErrors.invalidRequest(
                             "could not read audio file '" + form.fileName() + "': " + e.getMessage()
                                     + " (this server reads WAV files, PCM16)", "file"));
-                } catch (RuntimeException e) {
+                } catch (IOException | RuntimeException e) {
                     log.warn("transcription of {} failed", form.fileName(), e);
                     HttpResponses.json(ctx, head, HttpResponseStatus.INTERNAL_SERVER_ERROR,
                             OpenAiErrors.json("transcription failed: " + e.getMessage(), "server_error", null, null));
@@ -159,42 +153,12 @@ final class TranscriptionsRoute implements HttpRoute {
         return s == null || s.isBlank() ? null : s;
     }
 
-    static TranscriptionResult transcribe(Pipeline pipeline, SttServer server, Form form) throws AudioFormatException {
-        AudioClip clip = WavReader.read(form.file());
-        float[] samples = clip.toMono16k();
-        TranscribeOptions options = server.sessionConfig().transcribe()
-                .withLanguage(form.language()).withPrompt(form.prompt()).withTimestamps(form.words());
-        List<SpeechSegment> speech = new ArrayList<>();
-        try (SpeechSegmenter segmenter = pipeline.vad().open(SttEngine.SAMPLE_RATE, server.config().vad())) {
-            for (SegmenterEvent e : concat(segmenter.accept(samples), segmenter.flush())) {
-                if (e instanceof SegmenterEvent.SegmentClosed c) {
-                    speech.add(c.segment());
-                }
-            }
+    /** The file as {@code stt transcribe} reads it: the one offline policy, with the request's language and prompt. */
+    static TranscriptionResult transcribe(Pipeline pipeline, Form form) throws IOException {
+        TranscriptionPolicy policy = TranscriptionPolicy.DEFAULTS.withTranscribe(TranscriptionPolicy.DEFAULTS.transcribe()
+                .withLanguage(form.language()).withPrompt(form.prompt()).withTimestamps(form.words()));
+        try (AudioSource audio = AudioFiles.open(form.file(), form.fileName())) {
+            return TranscriptionResult.of(new FileTranscriber(pipeline.engine(), pipeline.vad(), policy).transcribe(audio));
         }
-        List<TimedText> segments = new ArrayList<>();
-        List<WordTiming> words = new ArrayList<>();
-        String language = form.language();
-        StringBuilder text = new StringBuilder();
-        for (SpeechSegment s : speech) {
-            Transcript t = pipeline.engine().transcribe(s.samples(), options).shiftedBy(s.startSeconds());
-            String said = t.text().strip();
-            if (said.isEmpty()) {
-                continue;
-            }
-            if (language == null) {
-                language = t.language();
-            }
-            text.append(text.isEmpty() ? "" : " ").append(said);
-            segments.add(new TimedText(said, s.startSeconds(), s.endSeconds()));
-            words.addAll(t.words());
-        }
-        return new TranscriptionResult(text.toString(), language, clip.durationSeconds(), segments, words);
-    }
-
-    private static List<SegmenterEvent> concat(List<SegmenterEvent> a, List<SegmenterEvent> b) {
-        List<SegmenterEvent> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 }
