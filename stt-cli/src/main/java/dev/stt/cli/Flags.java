@@ -6,16 +6,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code --name value} and {@code --switch} flags, then positional arguments. */
+/** {@code --name value}, {@code --name=value}, {@code --switch} and one-letter spellings of them, then positional arguments: every subcommand parses its line here. */
 final class Flags {
 
     final Map<String, String> values = new HashMap<>();
     final List<String> positional = new ArrayList<>();
 
     static Flags parse(List<String> args, Set<String> valued, Set<String> switches) throws SttCommand.UsageException {
+        return parse(args, valued, switches, Map.of());
+    }
+
+    /** @param shortNames one-letter spellings ({@code -m}) of long flags ({@code model}) */
+    static Flags parse(List<String> args, Set<String> valued, Set<String> switches, Map<String, String> shortNames)
+            throws SttCommand.UsageException {
         Flags f = new Flags();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
+            if (a.length() == 2 && a.charAt(0) == '-' && a.charAt(1) != '-') {
+                String full = shortNames.get(a.substring(1));
+                if (full == null) {
+                    throw new SttCommand.UsageException("unknown option " + a);
+                }
+                a = "--" + full;
+            }
             if (a.startsWith("--")) {
                 String name = a.substring(2);
                 String inline = null;
@@ -37,6 +50,8 @@ final class Flags {
                 } else {
                     throw new SttCommand.UsageException("unknown flag --" + name);
                 }
+            } else if (a.startsWith("-") && a.length() > 1) {
+                throw new SttCommand.UsageException("unknown option " + a);
             } else {
                 f.positional.add(a);
             }

@@ -22,9 +22,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code stt transcribe [--model M] [--format text|json|srt|vtt] [--threads N] [--device D] [-o DIR] FILE...}:
@@ -97,53 +98,27 @@ final class TranscribeCommand implements Subcommand {
     }
 
     static Options parse(List<String> args) throws SttCommand.UsageException {
-        String model = DEFAULT_MODEL;
-        Format format = Format.TEXT;
-        int threads = 0;
-        Device device = Device.CPU;
-        Path outputDir = null;
-        boolean quiet = false;
-        List<Path> files = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            switch (a) {
-                case "--model", "-m" -> model = value(args, ++i, a);
-                case "--format", "-f" -> {
-                    String f = value(args, ++i, a);
-                    try {
-                        format = Format.valueOf(f.toUpperCase(Locale.ROOT));
-                    } catch (IllegalArgumentException e) {
-                        throw new SttCommand.UsageException("--format must be text, json, srt or vtt, not '" + f + "'");
-                    }
-                }
-                case "--threads", "-t" -> {
-                    String n = value(args, ++i, a);
-                    try {
-                        threads = Integer.parseInt(n);
-                    } catch (NumberFormatException e) {
-                        threads = -1;
-                    }
-                    if (threads < 0) {
-                        throw new SttCommand.UsageException("--threads must be a whole number >= 0 (0 = one per core), not '" + n + "'");
-                    }
-                }
-                case "--device" -> {
-                    try {
-                        device = Device.parse(value(args, ++i, a));
-                    } catch (IllegalArgumentException e) {
-                        throw new SttCommand.UsageException(e.getMessage());
-                    }
-                }
-                case "--output-dir", "-o" -> outputDir = Path.of(value(args, ++i, a));
-                case "--quiet", "-q" -> quiet = true;
-                default -> {
-                    if (a.startsWith("-") && a.length() > 1) {
-                        throw new SttCommand.UsageException("unknown option '" + a + "'");
-                    }
-                    files.add(Path.of(a));
-                }
-            }
+        Flags f = Flags.parse(args, Set.of("model", "format", "threads", "device", "output-dir"), Set.of("quiet"),
+                Map.of("m", "model", "f", "format", "t", "threads", "o", "output-dir", "q", "quiet"));
+        Format format;
+        String name = f.get("format", "text");
+        try {
+            format = Format.valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new SttCommand.UsageException("--format must be text, json, srt or vtt, not '" + name + "'");
         }
+        int threads = f.integer("threads", 0);
+        if (threads < 0) {
+            throw new SttCommand.UsageException("--threads must be a whole number >= 0 (0 = one per core), not '" + threads + "'");
+        }
+        Device device;
+        try {
+            device = Device.parse(f.get("device", "cpu"));
+        } catch (IllegalArgumentException e) {
+            throw new SttCommand.UsageException(e.getMessage());
+        }
+        Path outputDir = f.has("output-dir") ? Path.of(f.get("output-dir", null)) : null;
+        List<Path> files = f.positional.stream().map(Path::of).toList();
         if (files.isEmpty()) {
             throw new SttCommand.UsageException("no input files; usage: stt transcribe [OPTIONS] FILE...");
         }
@@ -151,14 +126,7 @@ final class TranscribeCommand implements Subcommand {
             throw new SttCommand.UsageException(format.name().toLowerCase(Locale.ROOT)
                     + " holds one file's cues: give --output-dir DIR for several files");
         }
-        return new Options(model, format, threads, device, outputDir, quiet, List.copyOf(files));
-    }
-
-    private static String value(List<String> args, int i, String option) throws SttCommand.UsageException {
-        if (i >= args.size()) {
-            throw new SttCommand.UsageException(option + " needs a value");
-        }
-        return args.get(i);
+        return new Options(f.get("model", DEFAULT_MODEL), format, threads, device, outputDir, f.has("quiet"), files);
     }
 
     /**
