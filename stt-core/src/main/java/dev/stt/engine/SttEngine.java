@@ -23,6 +23,19 @@ public interface SttEngine extends AutoCloseable {
 
     Transcript transcribe(float[] samples, TranscribeOptions options);
 
+    /**
+     * The ISO-639-1 codes this model transcribes; a request for another language is refused rather than
+     * answered in the wrong one. Empty means the engine does not say (any code is passed through).
+     */
+    default java.util.Set<String> languages() {
+        return java.util.Set.of();
+    }
+
+    /** Whether {@link TranscribeOptions#translate()} gives English from other languages (multilingual Whisper). */
+    default boolean translates() {
+        return false;
+    }
+
     default Transcript transcribe(float[] samples) {
         return transcribe(samples, TranscribeOptions.DEFAULTS);
     }

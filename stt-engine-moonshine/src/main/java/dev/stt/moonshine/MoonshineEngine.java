@@ -113,6 +113,12 @@ public final class MoonshineEngine implements SttEngine {
         }
     }
 
+    /** Moonshine tiny is trained on English only. */
+    @Override
+    public java.util.Set<String> languages() {
+        return java.util.Set.of("en");
+    }
+
     @Override
     public String model() {
         return model;

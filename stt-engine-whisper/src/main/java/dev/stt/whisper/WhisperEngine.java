@@ -114,6 +114,16 @@ public final class WhisperEngine implements SttEngine {
     }
 
     @Override
+    public java.util.Set<String> languages() {
+        return config.multilingual() ? java.util.Set.copyOf(WhisperLanguages.CODES) : java.util.Set.of("en");
+    }
+
+    @Override
+    public boolean translates() {
+        return config.multilingual();
+    }
+
+    @Override
     public String model() {
         return model;
     }

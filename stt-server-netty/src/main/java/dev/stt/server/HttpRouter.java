@@ -52,6 +52,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         HttpRoute route = server.routes().get(path);
+        if (route == null && path.lastIndexOf('/') > 0) {
+            // a route registered as "/v1/models/" serves every "/v1/models/{id}"
+            route = server.routes().get(path.substring(0, path.lastIndexOf('/') + 1));
+        }
         if (route != null) {
             route.handle(server, ctx, req);
         } else if (server.doors().containsKey(path) && req.method() == HttpMethod.GET) {

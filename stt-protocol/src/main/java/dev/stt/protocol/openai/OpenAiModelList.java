@@ -20,12 +20,21 @@ public final class OpenAiModelList {
         o.put("object", "list");
         ArrayNode data = o.putArray("data");
         for (String id : modelIds) {
-            ObjectNode m = data.addObject();
-            m.put("id", id);
-            m.put("object", "model");
-            m.put("created", createdEpochSeconds);
-            m.put("owned_by", "stt");
+            describe(data.addObject(), id, createdEpochSeconds);
         }
         return o.toString();
+    }
+
+    /** The body of {@code GET /v1/models/{id}}: one model object. */
+    public static String model(String id, long createdEpochSeconds) {
+        return describe(MAPPER.createObjectNode(), id, createdEpochSeconds).toString();
+    }
+
+    private static ObjectNode describe(ObjectNode m, String id, long createdEpochSeconds) {
+        m.put("id", id);
+        m.put("object", "model");
+        m.put("created", createdEpochSeconds);
+        m.put("owned_by", "stt");
+        return m;
     }
 }

@@ -74,7 +74,7 @@ public enum TranscriptionResponseFormat {
 
     private static String verboseJson(TranscriptionResult r, boolean withWords) {
         ObjectNode o = MAPPER.createObjectNode();
-        o.put("task", "transcribe");
+        o.put("task", r.task());
         o.put("language", languageName(r.language()));
         o.put("duration", round3(r.durationSeconds()));
         o.put("text", r.text());
@@ -87,11 +87,18 @@ public enum TranscriptionResponseFormat {
             seg.put("start", round3(s.start()));
             seg.put("end", round3(s.end()));
             seg.put("text", s.text());
-            seg.putArray("tokens");
+            // every engine here decodes greedily: temperature 0 is what was used, whatever was asked
             seg.put("temperature", 0.0);
-            seg.put("avg_logprob", 0.0);
-            seg.put("compression_ratio", 1.0);
-            seg.put("no_speech_prob", 0.0);
+            if (!r.scores().isEmpty()) {
+                TranscriptionResult.Scores score = r.scores().get(id - 1);
+                if (Double.isFinite(score.avgLogProb())) {
+                    seg.put("avg_logprob", round3(score.avgLogProb()));
+                }
+                if (Double.isFinite(score.noSpeechProb())) {
+                    seg.put("no_speech_prob", round3(score.noSpeechProb()));
+                }
+            }
+            seg.put("compression_ratio", round3(compressionRatio(s.text())));
         }
         if (withWords) {
             ArrayNode words = o.putArray("words");
@@ -104,6 +111,33 @@ public enum TranscriptionResponseFormat {
         }
         usage(o, r);
         return o.toString();
+    }
+
+    /**
+     * Whisper's repetition measure, computed as openai/whisper does: UTF-8 bytes of the text over its
+     * zlib-compressed size. Text that loops ("the the the ...") compresses far better and scores above 2.4.
+     */
+    static double compressionRatio(String text) {
+        byte[] raw = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (raw.length == 0) {
+            return 0;
+        }
+        java.util.zip.Deflater z = new java.util.zip.Deflater();
+        try {
+            z.setInput(raw);
+            z.finish();
+            byte[] out = new byte[raw.length + 64];
+            int n = 0;
+            while (!z.finished()) {
+                n += z.deflate(out, n, out.length - n);
+                if (n == out.length) {
+                    out = java.util.Arrays.copyOf(out, out.length * 2);
+                }
+            }
+            return raw.length / (double) n;
+        } finally {
+            z.end();
+        }
     }
 
     /** OpenAI's verbose_json names the language in English words ("english"), not by code. */

@@ -5,6 +5,7 @@ import dev.stt.protocol.openai.OpenAiModelList;
 import dev.stt.server.HttpResponses;
 import dev.stt.server.SttServer;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -16,7 +17,7 @@ import java.util.List;
 
 /**
  * Puts the OpenAI-compatible doors on a server: Realtime transcription sessions at {@code /v1/realtime},
- * {@code POST /v1/audio/transcriptions}, {@code GET /v1/models}; and, when configured, TLS and API-key
+ * {@code POST /v1/audio/transcriptions} and {@code /translations}, {@code GET /v1/models[/{id}]}; and, when configured, TLS and API-key
  * authentication on every connection.
  */
 public final class OpenAiCompatibility {
@@ -29,13 +30,26 @@ public final class OpenAiCompatibility {
     /** Call before {@link SttServer#start()}. */
     public static SttServer install(SttServer server, OpenAiOptions options) throws SSLException {
         server.door("/v1/realtime", (s, upgrade) -> new RealtimeTranscriptionHandler(s, options, upgrade));
-        server.route("/v1/audio/transcriptions", new TranscriptionsRoute());
+        ModelNames names = options.modelNames(server.config().model());
+        server.route("/v1/audio/transcriptions", new TranscriptionsRoute(false, names));
+        server.route("/v1/audio/translations", new TranscriptionsRoute(true, names));
         long created = System.currentTimeMillis() / 1000;
         server.route("/v1/models", (s, ctx, req) -> {
             if (req.method() != HttpMethod.GET) {
                 HttpResponses.json(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, OpenAiErrors.invalidRequest("use GET", null));
             } else {
-                HttpResponses.json(ctx, req, HttpResponseStatus.OK, OpenAiModelList.json(List.of(s.config().model()), created));
+                HttpResponses.json(ctx, req, HttpResponseStatus.OK, OpenAiModelList.json(names.served(), created));
+            }
+        });
+        server.route("/v1/models/", (s, ctx, req) -> {
+            String id = QueryStringDecoder.decodeComponent(new QueryStringDecoder(req.uri()).path().substring("/v1/models/".length()));
+            if (req.method() != HttpMethod.GET) {
+                HttpResponses.json(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, OpenAiErrors.invalidRequest("use GET", null));
+            } else if (!names.serves(id)) {
+                HttpResponses.json(ctx, req, HttpResponseStatus.NOT_FOUND, OpenAiErrors.json("The model '" + id
+                        + "' does not exist here; this server serves " + names.describe(), "invalid_request_error", "model", "model_not_found"));
+            } else {
+                HttpResponses.json(ctx, req, HttpResponseStatus.OK, OpenAiModelList.model(id, created));
             }
         });
         SslContext tls = options.tls()

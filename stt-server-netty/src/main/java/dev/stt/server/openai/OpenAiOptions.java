@@ -11,10 +11,16 @@ import java.util.Map;
  * @param tlsCert          PEM certificate chain ({@code STT_TLS_CERT}); with {@code tlsKey} the server speaks only TLS
  * @param tlsKey           PEM PKCS#8 private key ({@code STT_TLS_KEY})
  * @param interimIntervalMs audio between interim decodes of an open segment ({@code STT_INTERIM_MS}, 500); 0 = off
+ * @param modelAliases     extra request model names ({@code STT_MODEL_ALIASES}: {@code alias=model,...}); OpenAI's
+ *                         own names always mean the server's default model
  */
-public record OpenAiOptions(String apiKey, Path tlsCert, Path tlsKey, int interimIntervalMs) {
+public record OpenAiOptions(String apiKey, Path tlsCert, Path tlsKey, int interimIntervalMs, Map<String, String> modelAliases) {
 
-    public static final OpenAiOptions DEFAULTS = new OpenAiOptions(null, null, null, 500);
+    public static final OpenAiOptions DEFAULTS = new OpenAiOptions(null, null, null, 500, Map.of());
+
+    public OpenAiOptions(String apiKey, Path tlsCert, Path tlsKey, int interimIntervalMs) {
+        this(apiKey, tlsCert, tlsKey, interimIntervalMs, Map.of());
+    }
 
     public OpenAiOptions {
         if (apiKey != null && apiKey.isBlank()) {
@@ -27,6 +33,7 @@ public record OpenAiOptions(String apiKey, Path tlsCert, Path tlsKey, int interi
         if (tlsCert != null && (!Files.isReadable(tlsCert) || !Files.isReadable(tlsKey))) {
             throw new IllegalArgumentException("TLS files not readable: STT_TLS_CERT=" + tlsCert + ", STT_TLS_KEY=" + tlsKey);
         }
+        modelAliases = Map.copyOf(modelAliases);
         if (interimIntervalMs < 0) {
             throw new IllegalArgumentException("STT_INTERIM_MS must be >= 0, got " + interimIntervalMs);
         }
@@ -44,7 +51,12 @@ public record OpenAiOptions(String apiKey, Path tlsCert, Path tlsKey, int interi
         }
         return new OpenAiOptions(env.get("STT_API_KEY"),
                 cert == null || cert.isBlank() ? null : Path.of(cert),
-                key == null || key.isBlank() ? null : Path.of(key), interimMs);
+                key == null || key.isBlank() ? null : Path.of(key), interimMs, ModelNames.parseAliases(env.get("STT_MODEL_ALIASES")));
+    }
+
+    /** The names a request may give for {@code model}, the server's own model being the default. */
+    public ModelNames modelNames(String model) {
+        return new ModelNames(java.util.List.of(model), modelAliases);
     }
 
     public boolean tls() {
@@ -52,14 +64,14 @@ public record OpenAiOptions(String apiKey, Path tlsCert, Path tlsKey, int interi
     }
 
     public OpenAiOptions withApiKey(String key) {
-        return new OpenAiOptions(key, tlsCert, tlsKey, interimIntervalMs);
+        return new OpenAiOptions(key, tlsCert, tlsKey, interimIntervalMs, modelAliases);
     }
 
     public OpenAiOptions withTls(Path cert, Path key) {
-        return new OpenAiOptions(apiKey, cert, key, interimIntervalMs);
+        return new OpenAiOptions(apiKey, cert, key, interimIntervalMs, modelAliases);
     }
 
     public OpenAiOptions withInterimIntervalMs(int ms) {
-        return new OpenAiOptions(apiKey, tlsCert, tlsKey, ms);
+        return new OpenAiOptions(apiKey, tlsCert, tlsKey, ms, modelAliases);
     }
 }

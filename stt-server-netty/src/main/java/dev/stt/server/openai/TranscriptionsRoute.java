@@ -3,46 +3,72 @@ package dev.stt.server.openai;
 import dev.stt.audio.AudioFiles;
 import dev.stt.audio.AudioFormatException;
 import dev.stt.audio.AudioSource;
+import dev.stt.engine.SttEngine;
+import dev.stt.engine.Transcript;
+import dev.stt.protocol.openai.InvalidRequestException;
 import dev.stt.protocol.openai.OpenAiErrors;
-import dev.stt.protocol.openai.TranscriptionResponseFormat;
+import dev.stt.protocol.openai.TranscriptStreamEvents;
+import dev.stt.protocol.openai.TranscriptionRequest;
 import dev.stt.protocol.openai.TranscriptionResult;
 import dev.stt.server.HttpResponses;
 import dev.stt.server.HttpRoute;
 import dev.stt.server.SttServer;
 import dev.stt.session.Pipeline;
 import dev.stt.transcribe.FileTranscriber;
+import dev.stt.transcribe.FileTranscript;
 import dev.stt.transcribe.TranscriptionPolicy;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.multipart.Attribute;
 import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
 import io.netty.handler.codec.http.multipart.FileUpload;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.netty.handler.codec.http.multipart.InterfaceHttpData;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /v1/audio/transcriptions}: OpenAI's multipart upload. The form is read on the event loop
- * (into memory: the upload limit bounds it); on an inference worker, {@link FileTranscriber} cuts and
- * transcribes the file with the same policy as {@code stt transcribe}, so both give the same text.
+ * {@code POST /v1/audio/transcriptions} and {@code /v1/audio/translations}: OpenAI's multipart upload. The
+ * form is read and checked on the event loop (into memory: the upload limit bounds it); on an inference
+ * worker, {@link FileTranscriber} cuts and transcribes the file with the same policy as {@code stt
+ * transcribe}, so both give the same text. With {@code stream=true} each piece goes out as a server-sent
+ * event the moment it is transcribed.
  */
 final class TranscriptionsRoute implements HttpRoute {
 
     private static final Logger log = LoggerFactory.getLogger(TranscriptionsRoute.class);
 
-    /** The form fields this route reads; {@code file} is required. */
-    record Form(byte[] file, String fileName, String model, String language, String prompt,
-                TranscriptionResponseFormat format, boolean words) {
+    /** The file and the checked fields of one request. */
+    record Form(byte[] file, String fileName, TranscriptionRequest request) {
+    }
+
+    private final boolean translations;
+    private final ModelNames models;
+
+    /** @param translations the translations route: English text whatever the spoken language */
+    TranscriptionsRoute(boolean translations, ModelNames models) {
+        this.translations = translations;
+        this.models = models;
     }
 
     @Override
@@ -54,10 +80,13 @@ final class TranscriptionsRoute implements HttpRoute {
         }
         Form form;
         try {
-            form = readForm(req);
+            form = readForm(req, translations);
+        } catch (InvalidRequestException e) {
+            HttpResponses.json(ctx, req, HttpResponseStatus.BAD_REQUEST, e.json());
+            return;
         } catch (IllegalArgumentException | HttpPostRequestDecoder.ErrorDataDecoderException
                  | HttpPostRequestDecoder.NotEnoughDataDecoderException e) {
-            HttpResponses.json(ctx, req, HttpResponseStatus.BAD_REQUEST, OpenAiErrors.invalidRequest(e.getMessage(), paramOf(e)));
+            HttpResponses.json(ctx, req, HttpResponseStatus.BAD_REQUEST, OpenAiErrors.invalidRequest(e.getMessage(), null));
             return;
         } catch (IOException e) {
             HttpResponses.json(ctx, req, HttpResponseStatus.BAD_REQUEST, OpenAiErrors.invalidRequest("unreadable form: " + e.getMessage(), null));
@@ -68,32 +97,29 @@ final class TranscriptionsRoute implements HttpRoute {
             HttpResponses.json(ctx, req, HttpResponseStatus.BAD_REQUEST, OpenAiErrors.invalidRequest("unreadable multipart/form-data body", null));
             return;
         }
+        String model = form.request().model();
+        if (model != null && !models.serves(model)) {
+            HttpResponses.json(ctx, req, HttpResponseStatus.NOT_FOUND, OpenAiErrors.json("The model '" + model
+                    + "' does not exist here; this server serves " + models.describe(), "invalid_request_error", "model", "model_not_found"));
+            return;
+        }
         Pipeline pipeline = server.models().pipeline();
         if (pipeline == null) {
             HttpResponses.json(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE,
                     OpenAiErrors.json("Server models not initialized.", "server_error", null, "models_not_ready"));
             return;
         }
-        boolean keepAliveReq = io.netty.handler.codec.http.HttpUtil.isKeepAlive(req);
-        FullHttpRequest head = new io.netty.handler.codec.http.DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri());
-        io.netty.handler.codec.http.HttpUtil.setKeepAlive(head, keepAliveReq);
+        String language = form.request().language();
+        if (language != null && !pipeline.engine().languages().isEmpty() && !pipeline.engine().languages().contains(language)) {
+            HttpResponses.json(ctx, req, HttpResponseStatus.BAD_REQUEST, OpenAiErrors.invalidRequest("language '" + language
+                    + "' is not one " + pipeline.engine().model() + " transcribes; it knows " + String.join(", ",
+                    pipeline.engine().languages().stream().sorted().toList()), "language"));
+            return;
+        }
+        FullHttpRequest head = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri());
+        HttpUtil.setKeepAlive(head, HttpUtil.isKeepAlive(req));
         try {
-            server.inference().submit(() -> {
-                try {
-                    TranscriptionResult result = transcribe(pipeline, form);
-                    server.metrics().audio(result.durationSeconds());
-                    HttpResponses.send(ctx, head, HttpResponseStatus.OK, form.format().contentType(),
-                            form.format().render(result, form.words()));
-                } catch (AudioFormatException e) {
-                    HttpResponses.json(ctx, head, HttpResponseStatus.BAD_REQUEST, OpenAiErrors.invalidRequest(
-                            "could not read audio file '" + form.fileName() + "': " + e.getMessage()
-                                    + " (this server reads WAV files, PCM16)", "file"));
-                } catch (IOException | RuntimeException e) {
-                    log.warn("transcription of {} failed", form.fileName(), e);
-                    HttpResponses.json(ctx, head, HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                            OpenAiErrors.json("transcription failed: " + e.getMessage(), "server_error", null, null));
-                }
-            });
+            server.inference().submit(() -> answer(server, pipeline, ctx, head, form));
         } catch (RejectedExecutionException e) {
             server.metrics().error("overloaded");
             HttpResponses.json(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE,
@@ -101,11 +127,64 @@ final class TranscriptionsRoute implements HttpRoute {
         }
     }
 
-    private static String paramOf(Exception e) {
-        return e.getMessage() != null && e.getMessage().startsWith("'file'") ? "file" : null;
+    /** On an inference worker: transcribes and answers, whole or as a stream of events. */
+    private static void answer(SttServer server, Pipeline pipeline, ChannelHandlerContext ctx, FullHttpRequest head, Form form) {
+        TranscriptionRequest r = form.request();
+        SseStream stream = r.stream() ? new SseStream(ctx, head) : null;
+        try {
+            FileTranscript t = transcribe(pipeline, form, stream == null ? piece -> { } : stream::piece);
+            server.metrics().audio(t.durationSeconds());
+            TranscriptionResult result = TranscriptionResult.of(t, languageOf(t, pipeline.engine()), r.translate());
+            if (stream != null) {
+                stream.done(result);
+            } else {
+                HttpResponses.send(ctx, head, HttpResponseStatus.OK, r.format().contentType(), r.format().render(result, r.words()));
+            }
+        } catch (AudioFormatException e) {
+            server.metrics().error("bad_audio");
+            fail(ctx, head, stream, HttpResponseStatus.BAD_REQUEST, OpenAiErrors.invalidRequest(
+                    "could not read audio file '" + form.fileName() + "': " + e.getMessage(), "file"));
+        } catch (IOException | RuntimeException e) {
+            log.warn("transcription of {} failed", form.fileName(), e);
+            server.metrics().error("transcription_failed");
+            fail(ctx, head, stream, HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    OpenAiErrors.json("transcription failed: " + e.getMessage(), "server_error", null, null));
+        }
     }
 
-    static Form readForm(FullHttpRequest req) throws IOException {
+    private static void fail(ChannelHandlerContext ctx, FullHttpRequest head, SseStream stream, HttpResponseStatus status, String json) {
+        if (stream != null && stream.started()) {
+            stream.error(json);
+        } else {
+            HttpResponses.json(ctx, head, status, json);
+        }
+    }
+
+    /** The language given, else detected, else the one language an English-only model speaks. */
+    private static String languageOf(FileTranscript t, SttEngine engine) {
+        if (t.language() != null) {
+            return t.language();
+        }
+        return engine.languages().size() == 1 ? engine.languages().iterator().next() : null;
+    }
+
+    /** The file as {@code stt transcribe} reads it: the one offline policy, with the request's language and prompt. */
+    static FileTranscript transcribe(Pipeline pipeline, Form form, java.util.function.Consumer<Transcript> onPiece) throws IOException {
+        TranscriptionRequest r = form.request();
+        TranscriptionPolicy policy = TranscriptionPolicy.DEFAULTS.withTranscribe(TranscriptionPolicy.DEFAULTS.transcribe()
+                .withLanguage(r.language()).withPrompt(r.prompt()).withTimestamps(r.words())
+                // an English-only model has no translate task: English speech is its own translation
+                .withTranslate(r.translate() && pipeline.engine().translates()));
+        if (r.stream()) {
+            // a piece per engine call, so the first delta leaves as soon as the first piece is heard
+            policy = policy.withPiecesPerCall(1);
+        }
+        try (AudioSource audio = AudioFiles.open(form.file(), form.fileName())) {
+            return new FileTranscriber(pipeline.engine(), pipeline.vad(), policy).transcribe(audio, onPiece);
+        }
+    }
+
+    static Form readForm(FullHttpRequest req, boolean translations) throws IOException {
         // in memory, but tracked per request: a body that fails half-way through parsing leaves buffers that
         // only the factory knows about (the decoder's destroy() never runs when its constructor throws)
         DefaultHttpDataFactory factory = new DefaultHttpDataFactory(Long.MAX_VALUE);
@@ -134,31 +213,73 @@ final class TranscriptionsRoute implements HttpRoute {
                 }
             }
             if (file == null) {
-                throw new IllegalArgumentException("'file' is required: a multipart file field with the audio");
+                throw new InvalidRequestException("file", "'file' is required: a multipart file field with the audio");
             }
-            for (String g : granularities) {
-                if (!g.equals("word") && !g.equals("segment")) {
-                    throw new IllegalArgumentException("timestamp_granularities[] must be 'word' or 'segment', got '" + g + "'");
-                }
-            }
-            TranscriptionResponseFormat format = TranscriptionResponseFormat.fromWireName(fields.get("response_format"));
-            return new Form(file, fileName, fields.get("model"), blankToNull(fields.get("language")),
-                    blankToNull(fields.get("prompt")), format, granularities.contains("word"));
+            return new Form(file, fileName, TranscriptionRequest.parse(fields, granularities, translations));
         } finally {
             decoder.destroy();
         }
     }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
-    }
+    /**
+     * One streamed answer: the status line and headers go out with the first event, chunked; each piece
+     * that said something is a {@code transcript.text.delta}; the deltas, joined by single spaces, are the
+     * {@code transcript.text.done} text.
+     */
+    private static final class SseStream {
+        private final ChannelHandlerContext ctx;
+        private final FullHttpRequest head;
+        private boolean started;
+        private boolean anyText;
 
-    /** The file as {@code stt transcribe} reads it: the one offline policy, with the request's language and prompt. */
-    static TranscriptionResult transcribe(Pipeline pipeline, Form form) throws IOException {
-        TranscriptionPolicy policy = TranscriptionPolicy.DEFAULTS.withTranscribe(TranscriptionPolicy.DEFAULTS.transcribe()
-                .withLanguage(form.language()).withPrompt(form.prompt()).withTimestamps(form.words()));
-        try (AudioSource audio = AudioFiles.open(form.file(), form.fileName())) {
-            return TranscriptionResult.of(new FileTranscriber(pipeline.engine(), pipeline.vad(), policy).transcribe(audio));
+        SseStream(ChannelHandlerContext ctx, FullHttpRequest head) {
+            this.ctx = ctx;
+            this.head = head;
+        }
+
+        boolean started() {
+            return started;
+        }
+
+        void piece(Transcript t) {
+            String text = t.text().strip();
+            if (text.isEmpty()) {
+                return;
+            }
+            write(TranscriptStreamEvents.delta(anyText ? " " + text : text));
+            anyText = true;
+        }
+
+        void done(TranscriptionResult result) {
+            write(TranscriptStreamEvents.done(result.text(), result.durationSeconds()));
+            end();
+        }
+
+        void error(String json) {
+            write(TranscriptStreamEvents.error(json));
+            end();
+        }
+
+        private void write(String event) {
+            if (!started) {
+                started = true;
+                HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                res.headers().set(HttpHeaderNames.CONTENT_TYPE, TranscriptStreamEvents.CONTENT_TYPE);
+                res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+                HttpUtil.setTransferEncodingChunked(res, true);
+                if (HttpUtil.isKeepAlive(head)) {
+                    res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+                }
+                ctx.write(res);
+            }
+            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(event, StandardCharsets.UTF_8)));
+        }
+
+        private void end() {
+            var f = ctx.writeAndFlush(new DefaultLastHttpContent());
+            if (!HttpUtil.isKeepAlive(head)) {
+                f.addListener(ChannelFutureListener.CLOSE);
+            }
         }
     }
 }
