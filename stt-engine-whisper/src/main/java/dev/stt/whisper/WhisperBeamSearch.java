@@ -106,7 +106,7 @@ final class WhisperBeamSearch {
                 List<Candidate> live = new ArrayList<>();
                 Map<List<Long>, Double> newlyFinished = new LinkedHashMap<>();
                 for (Candidate c : ranked) {
-                    if (isStop(c.tokens()[c.tokens().length - 1], request.stopTokens())) {
+                    if (request.isStop(c.tokens()[c.tokens().length - 1])) {
                         newlyFinished.put(key(Arrays.copyOf(c.tokens(), c.tokens().length - 1)), c.sumLogProb());
                     } else {
                         live.add(c);
@@ -231,14 +231,5 @@ final class WhisperBeamSearch {
 
     private static List<Long> key(long[] tokens) {
         return Arrays.stream(tokens).boxed().toList();
-    }
-
-    private static boolean isStop(long token, long[] stops) {
-        for (long s : stops) {
-            if (s == token) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -25,6 +25,16 @@ public record DecodeRequest(long[] prompt, long[] stopTokens, int[] maxNewTokens
         filter = filter == null ? LogitsFilter.NONE : filter;
     }
 
+    /** Whether {@code token} ends a sequence. */
+    public boolean isStop(long token) {
+        for (long s : stopTokens) {
+            if (s == token) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Sees a copy of each row's raw logits at the first generated position, before any filter (language
      * detection, the no-speech probability); it only reads them and cannot change the decode.

@@ -113,7 +113,7 @@ public final class MergedDecoderLoop {
                     int best = argmax(row);
                     sumLogProb[r] += row[best] - chosenLogSumExp(row, row[best]);
                     next[r] = best;
-                    if (isStop(best, request.stopTokens())) {
+                    if (request.isStop(best)) {
                         done[r] = true;
                         stopped[r] = true;
                         continue;
@@ -155,15 +155,6 @@ public final class MergedDecoderLoop {
             out.add(new DecodedSequence(java.util.Arrays.copyOfRange(tokens[r], promptLength, length[r]), sumLogProb[r], stopped[r]));
         }
         return out;
-    }
-
-    private static boolean isStop(long token, long[] stops) {
-        for (long s : stops) {
-            if (s == token) {
-                return true;
-            }
-        }
-        return false;
     }
 
     static int argmax(float[] x) {
