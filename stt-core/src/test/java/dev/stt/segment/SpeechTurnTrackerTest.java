@@ -123,6 +123,25 @@ class SpeechTurnTrackerTest {
     }
 
     @Test
+    void aBreathBeforeSpeechStaysInTheSegmentButDoesNotWidenIt() {
+        SpeechTurnTracker t = tracker(VadOptions.DEFAULTS);
+        // a 50 ms breath at 1000 ms, a 100 ms dip, then speech from 1150 ms: the padding of the speech
+        // (850 ms) still reaches the breath, so the segment starts there instead of 300 ms before the breath
+        List<SpeechDecision> d = t.accept(score().run(1000, 0.05).run(50, 0.9).run(100, 0.05).run(90, 0.9).windows());
+        assertEquals(List.of(), d, "min_speech_ms counts from the breath: 240 ms so far");
+        assertEquals(List.of(new SpeechStarts(at(850))), t.accept(0.9f));
+    }
+
+    @Test
+    void speechAfterALongerDipKeepsTheFirstRunsPadding() {
+        SpeechTurnTracker t = tracker(VadOptions.DEFAULTS);
+        // the dip lasts 350 ms: the padding of the speech (1100 ms) no longer reaches the first run, which
+        // may be a short word before a pause, so the start stays 300 ms before it
+        List<SpeechDecision> d = t.accept(score().run(1000, 0.05).run(50, 0.9).run(350, 0.05).run(10, 0.9).windows());
+        assertEquals(List.of(new SpeechStarts(at(700))), d);
+    }
+
+    @Test
     void speechPastMaxSegmentIsSplitAtTheQuietestWindowOfTheLaterHalf() {
         VadOptions o = VadOptions.DEFAULTS.withMaxSegmentSeconds(2).withPrefixPaddingMs(0);
         SpeechTurnTracker t = tracker(o);
