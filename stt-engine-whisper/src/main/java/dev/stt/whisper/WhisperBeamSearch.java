@@ -12,7 +12,6 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,15 +62,7 @@ final class WhisperBeamSearch {
                 System.arraycopy(hiddenRow, 0, tiled, (int) (b * frames * dim), hiddenRow.length);
             }
             OnnxTensor hidden = scope.floats(tiled, beamSize, frames, dim);
-            Map<String, OnnxTensor> in = new HashMap<>();
-            long[] ids = new long[beamSize * prompt.length];
-            for (int b = 0; b < beamSize; b++) {
-                System.arraycopy(prompt, 0, ids, b * prompt.length, prompt.length);
-            }
-            in.put("encoder_hidden_states", hidden);
-            in.put("input_ids", scope.longs(ids, beamSize, prompt.length));
-            in.put("use_cache_branch", scope.bool(false));
-            layout.putEmptyPast(in, scope.floats(FloatBuffer.allocate(0), beamSize, layout.heads(), 0, layout.headDim()));
+            Map<String, OnnxTensor> in = layout.firstStepInputs(scope, hidden, prompt, beamSize);
             OrtSession.Result first = scope.run(decoder, in);
             OrtSession.Result current = first;
             int vocab = (int) ((OnnxTensor) first.get("logits").orElseThrow()).getInfo().getShape()[2];

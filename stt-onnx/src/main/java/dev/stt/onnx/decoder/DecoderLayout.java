@@ -5,6 +5,9 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.stt.onnx.LiveTensors;
+import java.nio.FloatBuffer;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,8 +51,23 @@ public record DecoderLayout(int layers, long heads, long headDim) {
                 .orElseThrow(() -> new IllegalStateException("decoder output present." + layer + "." + part + " is missing"));
     }
 
-    /** The first step has no past: every cache input of every layer gets {@code empty} (length 0). */
-    public void putEmptyPast(Map<String, OnnxTensor> in, OnnxTensor empty) {
+    /**
+     * The first step's inputs: {@code prompt} on each of {@code batch} rows, with no past (every cache
+     * input empty, {@code use_cache_branch=false}). A mutable map: later steps clear and refill it.
+     *
+     * @param encoderHiddenStates [batch, frames, dim], owned by the caller
+     */
+    public Map<String, OnnxTensor> firstStepInputs(LiveTensors scope, OnnxTensor encoderHiddenStates, long[] prompt, int batch)
+            throws OrtException {
+        long[] ids = new long[batch * prompt.length];
+        for (int r = 0; r < batch; r++) {
+            System.arraycopy(prompt, 0, ids, r * prompt.length, prompt.length);
+        }
+        Map<String, OnnxTensor> in = new HashMap<>();
+        in.put("encoder_hidden_states", encoderHiddenStates);
+        in.put("input_ids", scope.longs(ids, batch, prompt.length));
+        in.put("use_cache_branch", scope.bool(false));
+        OnnxTensor empty = scope.floats(FloatBuffer.allocate(0), batch, heads, 0, headDim);
         for (int n = 0; n < layers; n++) {
             for (String part : SELF_ATTENTION) {
                 in.put(past(n, part), empty);
@@ -58,5 +76,6 @@ public record DecoderLayout(int layers, long heads, long headDim) {
                 in.put(past(n, part), empty);
             }
         }
+        return in;
     }
 }

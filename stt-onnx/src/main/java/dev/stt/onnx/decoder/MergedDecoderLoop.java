@@ -7,7 +7,6 @@ import ai.onnxruntime.TensorInfo;
 import dev.stt.onnx.LiveTensors;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -73,15 +72,7 @@ public final class MergedDecoderLoop {
         float[] row = new float[vocabulary];
 
         try (LiveTensors scope = new LiveTensors()) {
-            Map<String, OnnxTensor> in = new HashMap<>();
-            in.put("encoder_hidden_states", encoderHiddenStates);
-            long[] ids = new long[batch * promptLength];
-            for (int r = 0; r < batch; r++) {
-                System.arraycopy(request.prompt(), 0, ids, r * promptLength, promptLength);
-            }
-            in.put("input_ids", scope.longs(ids, batch, promptLength));
-            in.put("use_cache_branch", scope.bool(false));
-            layout.putEmptyPast(in, scope.floats(FloatBuffer.allocate(0), batch, layout.heads(), 0, layout.headDim()));
+            Map<String, OnnxTensor> in = layout.firstStepInputs(scope, encoderHiddenStates, request.prompt(), batch);
             OrtSession.Result first = scope.run(decoder, in);
             OrtSession.Result previous = first;
             OnnxTensor cacheTrue = scope.bool(true);
