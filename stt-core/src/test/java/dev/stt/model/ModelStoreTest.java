@@ -1,5 +1,7 @@
 package dev.stt.model;
 
+import static dev.stt.model.ModelManifestTest.assertMessageContains;
+import static dev.stt.model.ModelManifestTest.manifest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -406,58 +407,6 @@ class ModelStoreTest {
         assertMessageContains(e, "unknown model 'no-such-model'", "moonshine-tiny", "silero-vad");
     }
 
-    @Test
-    void bundledManifestsPinEveryFile() throws IOException {
-        List<ModelManifest> all = store.available();
-        assertTrue(all.stream().anyMatch(m -> m.name().equals("moonshine-tiny")));
-        assertTrue(all.stream().anyMatch(m -> m.name().equals("silero-vad")));
-        for (ModelManifest m : all) {
-            for (ModelManifest.ModelFile f : m.files()) {
-                if (m.name().startsWith("whisper-")) {
-                    continue; // Hugging Face files: trust on first use
-                }
-                assertTrue(f.sha256() != null && f.size() > 0, m.name() + "/" + f.name() + " has no sha256 or size");
-            }
-        }
-    }
-
-    // ---- manifests and settings ----
-
-    @Test
-    void manifestNamesThatWouldEscapeTheCacheAreRejected() {
-        IOException bad = assertThrows(IOException.class, () -> manifest("""
-                name=../evil
-                engine=x
-                source.a.url=https://example.org/a.onnx
-                file.a.onnx.source=a
-                """));
-        assertMessageContains(bad, "model name '../evil'");
-        IOException badFile = assertThrows(IOException.class, () -> manifest("""
-                name=ok
-                engine=x
-                source.a.url=https://example.org/a.onnx
-                file.../a.onnx.source=a
-                """));
-        assertMessageContains(badFile, "file name '../a.onnx'");
-        IOException badSha = assertThrows(IOException.class, () -> manifest("""
-                name=ok
-                engine=x
-                source.a.url=https://example.org/a.onnx
-                file.a.onnx.source=a
-                file.a.onnx.sha256=abc
-                """));
-        assertMessageContains(badSha, "file.a.onnx.sha256 must be 64 hex digits");
-    }
-
-    @Test
-    void stallTimeoutComesFromTheEnvironmentAndIsValidated() {
-        assertEquals(Duration.ofSeconds(7), ModelStore.fromEnvironment(Map.of(ModelStore.STALL_TIMEOUT_ENV, "7")).stallTimeout());
-        assertEquals(ModelStore.DEFAULT_STALL_TIMEOUT, ModelStore.fromEnvironment(Map.of()).stallTimeout());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ModelStore.fromEnvironment(Map.of(ModelStore.STALL_TIMEOUT_ENV, "soon")));
-        assertTrue(e.getMessage().contains(ModelStore.STALL_TIMEOUT_ENV), e.getMessage());
-    }
-
     // ---- helpers ----
 
     private ModelManifest unpinnedManifest() throws IOException {
@@ -489,10 +438,6 @@ class ModelStoreTest {
                 VOCAB_PATH, sha256(VOCAB)));
     }
 
-    private static ModelManifest manifest(String text) throws IOException {
-        return ModelManifest.read(new StringReader(text), "test manifest");
-    }
-
     private void assertNoModelAndNoStaging(String name) throws IOException {
         assertFalse(Files.exists(cache.resolve(name)), "no model folder after a failed download");
         assertNoStagingLeft();
@@ -503,13 +448,6 @@ class ModelStoreTest {
             List<String> junk = s.map(p -> p.getFileName().toString())
                     .filter(n -> n.contains(".partial-") || n.contains(".old-") || n.contains(".download-")).toList();
             assertEquals(List.of(), junk, "staging left in the cache");
-        }
-    }
-
-    private static void assertMessageContains(Throwable e, String... parts) {
-        for (String p : parts) {
-            assertTrue(e.getMessage() != null && e.getMessage().contains(p),
-                    "message lacks '" + p + "': " + e.getMessage());
         }
     }
 

@@ -11,6 +11,7 @@ import dev.stt.onnx.LiveTensors;
 import dev.stt.onnx.OnnxSessions;
 import dev.stt.onnx.decoder.DecodeRequest;
 import dev.stt.onnx.decoder.DecodedSequence;
+import dev.stt.onnx.decoder.LogProbabilities;
 import dev.stt.onnx.decoder.LogitsFilter;
 import dev.stt.onnx.decoder.MergedDecoderLoop;
 import java.io.IOException;
@@ -194,7 +195,7 @@ public final class MoonshineEngine implements SttEngine {
             double[] endFirst = new double[batch];
             List<DecodedSequence> decoded = loop.greedy(hidden,
                     new DecodeRequest(new long[] {START_OF_TEXT}, new long[] {END_OF_TEXT}, maxTokens, NO_EMPTY_START,
-                            (row, logits) -> endFirst[row] = Math.exp(logits[(int) END_OF_TEXT] - MergedDecoderLoop.logSumExp(logits))));
+                            (row, logits) -> endFirst[row] = Math.exp(logits[(int) END_OF_TEXT] - LogProbabilities.logSumExp(logits))));
             List<Transcript> out = new ArrayList<>(batch);
             for (int r = 0; r < batch; r++) {
                 out.add(toTranscript(decoded.get(r), endFirst[r], group.get(r).length / (double) SAMPLE_RATE));

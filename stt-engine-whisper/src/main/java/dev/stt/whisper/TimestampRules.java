@@ -1,5 +1,7 @@
 package dev.stt.whisper;
 
+import dev.stt.onnx.decoder.LogProbabilities;
+
 /**
  * openai/whisper's {@code ApplyTimestampRules}: timestamps come in pairs (except just before the end),
  * never go back, a segment has non-zero length, the first sampled token is a timestamp no later than
@@ -45,8 +47,8 @@ final class TimestampRules {
             }
         }
         if (tsBegin < vocab) {
-            double lse = logSumExp(logits, 0, vocab);
-            double timestampLogProb = logSumExp(logits, tsBegin, vocab) - lse;
+            double lse = LogProbabilities.logSumExp(logits, 0, vocab);
+            double timestampLogProb = LogProbabilities.logSumExp(logits, tsBegin, vocab) - lse;
             float maxText = Float.NEGATIVE_INFINITY;
             for (int i = 0; i < tsBegin; i++) {
                 maxText = Math.max(maxText, logits[i]);
@@ -61,20 +63,5 @@ final class TimestampRules {
         for (int i = Math.max(0, from); i < to; i++) {
             logits[i] = Float.NEGATIVE_INFINITY;
         }
-    }
-
-    static double logSumExp(float[] x, int from, int to) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = from; i < to; i++) {
-            max = Math.max(max, x[i]);
-        }
-        if (max == Float.NEGATIVE_INFINITY) {
-            return Double.NEGATIVE_INFINITY;
-        }
-        double sum = 0;
-        for (int i = from; i < to; i++) {
-            sum += Math.exp(x[i] - max);
-        }
-        return max + Math.log(sum);
     }
 }

@@ -1,18 +1,17 @@
 package dev.stt.whisper;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import dev.stt.onnx.LiveTensors;
 import dev.stt.onnx.decoder.DecodeRequest;
 import dev.stt.onnx.decoder.DecodedSequence;
+import dev.stt.onnx.decoder.DecoderLayout;
+import dev.stt.onnx.decoder.LogProbabilities;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,25 +27,12 @@ import java.util.Map;
  */
 final class WhisperBeamSearch {
 
-    private static final String[] SELF = {"decoder.key", "decoder.value"};
-    private static final String[] CROSS = {"encoder.key", "encoder.value"};
-
     private final OrtSession decoder;
-    private final int layers;
-    private final long heads;
-    private final long headDim;
+    private final DecoderLayout layout;
 
     WhisperBeamSearch(OrtSession decoder) throws OrtException {
         this.decoder = decoder;
-        Map<String, NodeInfo> inputs = decoder.getInputInfo();
-        int n = 0;
-        while (inputs.containsKey("past_key_values." + n + ".decoder.key")) {
-            n++;
-        }
-        this.layers = n;
-        long[] kv = ((TensorInfo) inputs.get("past_key_values.0.decoder.key").getInfo()).getShape();
-        this.heads = kv[1];
-        this.headDim = kv[3];
+        this.layout = DecoderLayout.of(decoder);
     }
 
     private record Beam(long[] tokens, double sumLogProb, boolean alive) {
@@ -76,23 +62,7 @@ final class WhisperBeamSearch {
                 System.arraycopy(hiddenRow, 0, tiled, (int) (b * frames * dim), hiddenRow.length);
             }
             OnnxTensor hidden = scope.floats(tiled, beamSize, frames, dim);
-            Map<String, OnnxTensor> in = new HashMap<>();
-            long[] ids = new long[beamSize * prompt.length];
-            for (int b = 0; b < beamSize; b++) {
-                System.arraycopy(prompt, 0, ids, b * prompt.length, prompt.length);
-            }
-            in.put("encoder_hidden_states", hidden);
-            in.put("input_ids", scope.longs(ids, beamSize, prompt.length));
-            in.put("use_cache_branch", scope.bool(false));
-            OnnxTensor empty = scope.floats(FloatBuffer.allocate(0), beamSize, heads, 0, headDim);
-            for (int n = 0; n < layers; n++) {
-                for (String part : SELF) {
-                    in.put(past(n, part), empty);
-                }
-                for (String part : CROSS) {
-                    in.put(past(n, part), empty);
-                }
-            }
+            Map<String, OnnxTensor> in = layout.firstStepInputs(scope, hidden, prompt, beamSize);
             OrtSession.Result first = scope.run(decoder, in);
             OrtSession.Result current = first;
             int vocab = (int) ((OnnxTensor) first.get("logits").orElseThrow()).getInfo().getShape()[2];
@@ -115,7 +85,7 @@ final class WhisperBeamSearch {
                         request.firstStepLogits().accept(row, logits.clone());
                     }
                     request.filter().apply(row, step, beam.tokens(), logits);
-                    double lse = TimestampRules.logSumExp(logits, 0, vocab);
+                    double lse = LogProbabilities.logSumExp(logits, 0, vocab);
                     for (int token : topK(logits, perBeam)) {
                         long[] next = Arrays.copyOf(beam.tokens(), beam.tokens().length + 1);
                         next[next.length - 1] = token;
@@ -127,7 +97,7 @@ final class WhisperBeamSearch {
                 List<Candidate> live = new ArrayList<>();
                 Map<List<Long>, Double> newlyFinished = new LinkedHashMap<>();
                 for (Candidate c : ranked) {
-                    if (isStop(c.tokens()[c.tokens().length - 1], request.stopTokens())) {
+                    if (request.isStop(c.tokens()[c.tokens().length - 1])) {
                         newlyFinished.put(key(Arrays.copyOf(c.tokens(), c.tokens().length - 1)), c.sumLogProb());
                     } else {
                         live.add(c);
@@ -166,14 +136,14 @@ final class WhisperBeamSearch {
                 in.put("input_ids", scope.longs(lastTokens, beamSize, 1));
                 in.put("use_cache_branch", scope.bool(true));
                 List<OnnxTensor> reordered = new ArrayList<>();
-                for (int n = 0; n < layers; n++) {
-                    for (String part : SELF) {
-                        OnnxTensor t = reorder(scope, present(current, n, part), source);
+                for (int n = 0; n < layout.layers(); n++) {
+                    for (String part : DecoderLayout.SELF_ATTENTION) {
+                        OnnxTensor t = reorder(scope, DecoderLayout.present(current, n, part), source);
                         reordered.add(t);
-                        in.put(past(n, part), t);
+                        in.put(DecoderLayout.past(n, part), t);
                     }
-                    for (String part : CROSS) {
-                        in.put(past(n, part), present(first, n, part));
+                    for (String part : DecoderLayout.CROSS_ATTENTION) {
+                        in.put(DecoderLayout.past(n, part), DecoderLayout.present(first, n, part));
                     }
                 }
                 OrtSession.Result result = scope.run(decoder, in);
@@ -252,23 +222,5 @@ final class WhisperBeamSearch {
 
     private static List<Long> key(long[] tokens) {
         return Arrays.stream(tokens).boxed().toList();
-    }
-
-    private static boolean isStop(long token, long[] stops) {
-        for (long s : stops) {
-            if (s == token) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String past(int layer, String part) {
-        return "past_key_values." + layer + "." + part;
-    }
-
-    private static OnnxTensor present(OrtSession.Result result, int layer, String part) {
-        return (OnnxTensor) result.get("present." + layer + "." + part)
-                .orElseThrow(() -> new IllegalStateException("decoder output present." + layer + "." + part + " is missing"));
     }
 }

@@ -15,6 +15,7 @@ import dev.stt.onnx.LiveTensors;
 import dev.stt.onnx.OnnxSessions;
 import dev.stt.onnx.decoder.DecodeRequest;
 import dev.stt.onnx.decoder.DecodedSequence;
+import dev.stt.onnx.decoder.LogProbabilities;
 import dev.stt.onnx.decoder.MergedDecoderLoop;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -196,7 +197,7 @@ public final class WhisperEngine implements SttEngine {
         boolean detect = prompt.forced().length > 0 && prompt.forced()[0] == WhisperPrompt.DETECT_LANGUAGE;
         int[] languageIds = s.languages().values().stream().mapToInt(Integer::intValue).filter(id -> id < loop.vocabulary()).toArray();
         DecodeRequest.FirstStepListener atStartOfTranscript = (row, logits) -> {
-            noSpeech[row] = s.noSpeech() < logits.length ? Math.exp(logits[s.noSpeech()] - TimestampRules.logSumExp(logits, 0, logits.length)) : Double.NaN;
+            noSpeech[row] = s.noSpeech() < logits.length ? Math.exp(logits[s.noSpeech()] - LogProbabilities.logSumExp(logits, 0, logits.length)) : Double.NaN;
             if (detect && languageIds.length > 0) {
                 languageLogProb[row] = languageChoiceLogProb(logits, languageIds);
             }
@@ -240,7 +241,7 @@ public final class WhisperEngine implements SttEngine {
             langs[i] = logits[languageIds[i]];
             best = Math.max(best, langs[i]);
         }
-        return best - TimestampRules.logSumExp(langs, 0, langs.length);
+        return best - LogProbabilities.logSumExp(langs, 0, langs.length);
     }
 
     private Transcript toTranscript(DecodedSequence d, WhisperPrompt prompt, double noSpeechProb, double languageLogProb, double seconds) {

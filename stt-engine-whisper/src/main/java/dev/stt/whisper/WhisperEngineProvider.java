@@ -2,8 +2,8 @@ package dev.stt.whisper;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stt.engine.EngineConfig;
+import dev.stt.engine.ModelFamilyProvider;
 import dev.stt.engine.SttEngine;
-import dev.stt.engine.SttEngineProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,19 +13,14 @@ import java.nio.file.Path;
  * export (a {@code config.json} of model type whisper, the tokenizer files, and the encoder and merged
  * decoder, in {@code onnx/} or beside the JSON files).
  */
-public final class WhisperEngineProvider implements SttEngineProvider {
+public final class WhisperEngineProvider extends ModelFamilyProvider {
 
-    @Override
-    public String name() {
-        return "whisper";
+    public WhisperEngineProvider() {
+        super("whisper");
     }
 
     @Override
-    public boolean supports(String model) {
-        if (model.startsWith("whisper-")) {
-            return true;
-        }
-        Path dir = Path.of(model);
+    protected boolean isExport(Path dir) {
         if (!Files.isRegularFile(dir.resolve("config.json")) || !WhisperModelFiles.present(dir)) {
             return false;
         }
@@ -38,9 +33,7 @@ public final class WhisperEngineProvider implements SttEngineProvider {
     }
 
     @Override
-    public SttEngine open(EngineConfig config) throws IOException {
-        // a folder is used as it is; a name is fetched into (or found in) the model store
-        Path dir = config.store().resolve(config.model());
-        return WhisperEngine.open(config.model(), dir, config, WhisperGuards.DEFAULTS);
+    protected SttEngine open(String model, Path dir, EngineConfig config) throws IOException {
+        return WhisperEngine.open(model, dir, config, WhisperGuards.DEFAULTS);
     }
 }

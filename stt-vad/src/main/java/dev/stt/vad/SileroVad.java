@@ -88,7 +88,7 @@ public final class SileroVad implements SpeechSegmenterFactory {
      * A segmenter for one stream.
      *
      * @param sampleRate 16000 or 8000
-     * @param options    thresholds, padding and durations; see {@link SileroSpeechSegmenter} for how
+     * @param options    thresholds, padding and durations; see {@link dev.stt.segment.SpeechTurnTracker} for how
      *                   each is applied
      */
     @Override

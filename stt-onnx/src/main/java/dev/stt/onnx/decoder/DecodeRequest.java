@@ -25,7 +25,20 @@ public record DecodeRequest(long[] prompt, long[] stopTokens, int[] maxNewTokens
         filter = filter == null ? LogitsFilter.NONE : filter;
     }
 
-    /** Sees the raw logits of the first generated position; may rewrite the prompt's effect by returning a token. */
+    /** Whether {@code token} ends a sequence. */
+    public boolean isStop(long token) {
+        for (long s : stopTokens) {
+            if (s == token) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Sees a copy of each row's raw logits at the first generated position, before any filter (language
+     * detection, the no-speech probability); it only reads them and cannot change the decode.
+     */
     @FunctionalInterface
     public interface FirstStepListener {
         void accept(int row, float[] logits);

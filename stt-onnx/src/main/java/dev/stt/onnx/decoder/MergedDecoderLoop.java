@@ -1,6 +1,5 @@
 package dev.stt.onnx.decoder;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -8,7 +7,6 @@ import ai.onnxruntime.TensorInfo;
 import dev.stt.onnx.LiveTensors;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,9 +20,7 @@ import java.util.Map;
 public final class MergedDecoderLoop {
 
     private final OrtSession decoder;
-    private final List<String> layers = new ArrayList<>();
-    private final long heads;
-    private final long headDim;
+    private final DecoderLayout layout;
     private final int vocabulary;
     /** Every output but the logits: what a later step asks ONNX Runtime to allocate. */
     private final java.util.Set<String> presentOutputs;
@@ -32,16 +28,7 @@ public final class MergedDecoderLoop {
     /** @param decoder the merged decoder; the caller keeps ownership and closes it */
     public MergedDecoderLoop(OrtSession decoder) throws OrtException {
         this.decoder = decoder;
-        Map<String, NodeInfo> inputs = decoder.getInputInfo();
-        for (int n = 0; inputs.containsKey("past_key_values." + n + ".decoder.key"); n++) {
-            layers.add(Integer.toString(n));
-        }
-        if (layers.isEmpty() || !inputs.containsKey("use_cache_branch")) {
-            throw new OrtException("not a merged decoder: expected inputs past_key_values.N.decoder.key and use_cache_branch");
-        }
-        long[] kv = ((TensorInfo) inputs.get("past_key_values.0.decoder.key").getInfo()).getShape();
-        heads = kv[1];
-        headDim = kv[3];
+        this.layout = DecoderLayout.of(decoder);
         long[] logits = ((TensorInfo) decoder.getOutputInfo().get("logits").getInfo()).getShape();
         vocabulary = (int) logits[2];
         presentOutputs = new java.util.LinkedHashSet<>(decoder.getOutputNames());
@@ -49,7 +36,7 @@ public final class MergedDecoderLoop {
     }
 
     public int layerCount() {
-        return layers.size();
+        return layout.layers();
     }
 
     public int vocabulary() {
@@ -85,20 +72,7 @@ public final class MergedDecoderLoop {
         float[] row = new float[vocabulary];
 
         try (LiveTensors scope = new LiveTensors()) {
-            Map<String, OnnxTensor> in = new HashMap<>();
-            in.put("encoder_hidden_states", encoderHiddenStates);
-            long[] ids = new long[batch * promptLength];
-            for (int r = 0; r < batch; r++) {
-                System.arraycopy(request.prompt(), 0, ids, r * promptLength, promptLength);
-            }
-            in.put("input_ids", scope.longs(ids, batch, promptLength));
-            in.put("use_cache_branch", scope.bool(false));
-            OnnxTensor emptyPast = scope.floats(FloatBuffer.allocate(0), batch, heads, 0, headDim);
-            for (String n : layers) {
-                for (String part : new String[] {"decoder.key", "decoder.value", "encoder.key", "encoder.value"}) {
-                    in.put("past_key_values." + n + "." + part, emptyPast);
-                }
-            }
+            Map<String, OnnxTensor> in = layout.firstStepInputs(scope, encoderHiddenStates, request.prompt(), batch);
             OrtSession.Result first = scope.run(decoder, in);
             OrtSession.Result previous = first;
             OnnxTensor cacheTrue = scope.bool(true);
@@ -130,7 +104,7 @@ public final class MergedDecoderLoop {
                     int best = argmax(row);
                     sumLogProb[r] += row[best] - chosenLogSumExp(row, row[best]);
                     next[r] = best;
-                    if (isStop(best, request.stopTokens())) {
+                    if (request.isStop(best)) {
                         done[r] = true;
                         stopped[r] = true;
                         continue;
@@ -149,12 +123,13 @@ public final class MergedDecoderLoop {
                 in.put("encoder_hidden_states", encoderHiddenStates);
                 in.put("input_ids", scope.longs(next, batch, 1));
                 in.put("use_cache_branch", cacheTrue);
-                for (String n : layers) {
-                    // the self-attention cache grows each step; the cross-attention cache is fixed after step one
-                    in.put("past_key_values." + n + ".decoder.key", present(current, n, "decoder.key"));
-                    in.put("past_key_values." + n + ".decoder.value", present(current, n, "decoder.value"));
-                    in.put("past_key_values." + n + ".encoder.key", present(first, n, "encoder.key"));
-                    in.put("past_key_values." + n + ".encoder.value", present(first, n, "encoder.value"));
+                for (int n = 0; n < layout.layers(); n++) {
+                    for (String part : DecoderLayout.SELF_ATTENTION) {
+                        in.put(DecoderLayout.past(n, part), DecoderLayout.present(current, n, part));
+                    }
+                    for (String part : DecoderLayout.CROSS_ATTENTION) {
+                        in.put(DecoderLayout.past(n, part), DecoderLayout.present(first, n, part));
+                    }
                 }
                 OnnxTensor idsTensor = in.get("input_ids");
                 OrtSession.Result result = scope.run(decoder, in, presentOutputs, pinned);
@@ -173,20 +148,6 @@ public final class MergedDecoderLoop {
         return out;
     }
 
-    private static OnnxTensor present(OrtSession.Result result, String layer, String part) {
-        return (OnnxTensor) result.get("present." + layer + "." + part)
-                .orElseThrow(() -> new IllegalStateException("decoder output present." + layer + "." + part + " is missing"));
-    }
-
-    private static boolean isStop(long token, long[] stops) {
-        for (long s : stops) {
-            if (s == token) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     static int argmax(float[] x) {
         int best = 0;
         for (int i = 1; i < x.length; i++) {
@@ -195,19 +156,6 @@ public final class MergedDecoderLoop {
             }
         }
         return best;
-    }
-
-    /** log(sum(exp(x))), the softmax normaliser: {@code exp(x[i] - logSumExp(x))} is token i's probability. */
-    public static double logSumExp(float[] x) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (float v : x) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        for (float v : x) {
-            sum += Math.exp(v - max);
-        }
-        return max + Math.log(sum);
     }
 
     /** Logits further than this below the chosen one are left out of its log-probability. */

@@ -147,7 +147,7 @@ class MergedDecoderLoopTest {
         double worst = 0;
         for (float[] logits : steps) {
             float max = logits[MergedDecoderLoop.argmax(logits)];
-            worst = Math.max(worst, Math.abs(MergedDecoderLoop.chosenLogSumExp(logits, max) - MergedDecoderLoop.logSumExp(logits)));
+            worst = Math.max(worst, Math.abs(MergedDecoderLoop.chosenLogSumExp(logits, max) - LogProbabilities.logSumExp(logits)));
         }
         assertTrue(worst <= bound, "worst difference " + worst + " over the bound " + bound);
         assertTrue(bound < 1e-4, "the bound itself is negligible: " + bound);
