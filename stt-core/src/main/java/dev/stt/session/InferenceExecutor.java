@@ -15,6 +15,9 @@ public final class InferenceExecutor implements AutoCloseable {
 
     private final ThreadPoolExecutor pool;
     private final int queueCapacity;
+    private final int workers;
+    /** Tasks accepted and not yet finished, queued or running: what "a worker is idle" is judged by. */
+    private final AtomicInteger busy = new AtomicInteger();
 
     public InferenceExecutor(String name, int workers, int queueCapacity) {
         if (workers < 1 || queueCapacity < 1) {
@@ -22,6 +25,7 @@ public final class InferenceExecutor implements AutoCloseable {
         }
         AtomicInteger n = new AtomicInteger();
         this.queueCapacity = queueCapacity;
+        this.workers = workers;
         this.pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(queueCapacity), r -> {
                     Thread t = new Thread(r, name + "-" + n.incrementAndGet());
@@ -30,14 +34,57 @@ public final class InferenceExecutor implements AutoCloseable {
                 }, new ThreadPoolExecutor.AbortPolicy());
     }
 
-    /** @throws RejectedExecutionException when the queue is full or the executor is shut down */
+    /**
+     * The lane for work a client waits on (final transcripts, uploads).
+     *
+     * @throws RejectedExecutionException when the queue is full or the executor is shut down
+     */
     public void submit(Runnable task) {
-        pool.execute(task);
+        busy.incrementAndGet();
+        execute(task);
+    }
+
+    /**
+     * The lane for optional work (interim text, early decodes): runs {@code task} only if a worker is free
+     * and no other task waits, so it never sits in the queue in front of a final transcript; otherwise it
+     * is dropped, as it would be stale by the time a worker got to it.
+     *
+     * @return whether the task was taken
+     */
+    public boolean submitIfIdle(Runnable task) {
+        int b;
+        do {
+            b = busy.get();
+            if (b >= workers) {
+                return false;
+            }
+        } while (!busy.compareAndSet(b, b + 1));
+        try {
+            execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    private void execute(Runnable task) {
+        try {
+            pool.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    busy.decrementAndGet();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            busy.decrementAndGet();
+            throw e;
+        }
     }
 
     /** Whether a task submitted now would start at once: a worker is free and nothing waits. */
     public boolean hasIdleWorker() {
-        return pool.getQueue().isEmpty() && pool.getActiveCount() < pool.getMaximumPoolSize();
+        return busy.get() < workers;
     }
 
     public int queued() {

@@ -27,6 +27,17 @@ public interface SessionListener {
 
     void transcribed(SegmentResult result);
 
+    /**
+     * What an interim decode heard in the utterance still open (when {@link SessionConfig#interimIntervalMs()}
+     * asks for it), from an inference worker: the whole utterance so far, not a delta. Best effort: decodes
+     * run only on idle workers, and one whose utterance has closed meanwhile is never reported, so this always
+     * precedes the utterance's {@link #segmentClosed}.
+     *
+     * @param utteranceStartMs where the open utterance started, as its {@link #speechStarted} said
+     */
+    default void interim(long utteranceStartMs, String text) {
+    }
+
     void failed(ClosedSegment segment, String reason);
 
     /** Audio the session could not take (overload, bad input found late); the client must be told. */

@@ -1,10 +1,12 @@
 package dev.stt.session;
 
 import dev.stt.audio.AudioFormatException;
+import dev.stt.audio.AudioHistory;
 import dev.stt.audio.Pcm16;
 import dev.stt.audio.Resampler;
 import dev.stt.engine.SttEngine;
 import dev.stt.engine.Transcript;
+import dev.stt.segment.ManualCommitSegmenter;
 import dev.stt.segment.SegmenterEvent;
 import dev.stt.segment.SpeechSegment;
 import dev.stt.segment.SpeechSegmenter;
@@ -35,6 +37,14 @@ public final class TranscriptionSession implements AutoCloseable {
     /** Early decodes started and those whose result became a segment's answer, process-wide (metrics). */
     private static final java.util.concurrent.atomic.LongAdder EARLY_STARTED = new java.util.concurrent.atomic.LongAdder();
     private static final java.util.concurrent.atomic.LongAdder EARLY_USED = new java.util.concurrent.atomic.LongAdder();
+    /** Interim decodes started, skipped for want of an idle worker, reported, and dropped as stale (metrics). */
+    private static final java.util.concurrent.atomic.LongAdder INTERIM_STARTED = new java.util.concurrent.atomic.LongAdder();
+    private static final java.util.concurrent.atomic.LongAdder INTERIM_SKIPPED = new java.util.concurrent.atomic.LongAdder();
+    private static final java.util.concurrent.atomic.LongAdder INTERIM_REPORTED = new java.util.concurrent.atomic.LongAdder();
+    private static final java.util.concurrent.atomic.LongAdder INTERIM_DROPPED = new java.util.concurrent.atomic.LongAdder();
+    /** An interim decode re-reads at most this much of a long utterance: its cost stays bounded. */
+    private static final int MAX_INTERIM_SECONDS = 20;
+
 
     private final Pipeline pipeline;
     private final SessionConfig config;
@@ -48,11 +58,17 @@ public final class TranscriptionSession implements AutoCloseable {
     // audio thread only
     private int rate = RATE;
     private Resampler resampler;
-    private float[] manual = new float[0];
-    private int manualLength;
-    private long manualStart;
-    private long position;
     private long nextId = 1;
+    /** The open utterance's audio for interim decodes, and where it began; -1 when no speech is open. */
+    private final AudioHistory recent = new AudioHistory();
+    private long utteranceStart = -1;
+    private long utteranceStartMs;
+    private long sinceInterim;
+    /** Bumped when an utterance closes or is cleared, under {@code interimLock}: an older decode's text is stale. */
+    private long utterance;
+    private final Object interimLock = new Object();
+    /** Starts as the config's; a client may turn interim text on or off mid-stream. */
+    private volatile int interimMs;
     /** The pause already considered for an early decode, and that decode if one was started. */
     private SpeechSegment earlyFor;
     private EarlyDecode early;
@@ -71,8 +87,17 @@ public final class TranscriptionSession implements AutoCloseable {
         this.config = config;
         this.listener = listener;
         this.audio = new SerialExecutor(pipeline.audioPool());
-        this.segmenter = config.vad() == null ? null : pipeline.vad().open(RATE, config.vad());
+        this.segmenter = config.vad() == null ? new ManualCommitSegmenter(RATE) : pipeline.vad().open(RATE, config.vad());
         this.maxBuffered = (long) (config.maxBufferedSeconds() * RATE);
+        this.interimMs = config.interimIntervalMs();
+    }
+
+    /** Turns interim text on (every {@code ms} of open speech) or off (0) from the next audio on. */
+    public void interimIntervalMs(int ms) {
+        if (ms < 0) {
+            throw new IllegalArgumentException("interim interval must be >= 0 ms, got " + ms);
+        }
+        interimMs = ms;
     }
 
     public SessionConfig config() {
@@ -87,6 +112,17 @@ public final class TranscriptionSession implements AutoCloseable {
     /** Early decodes whose result answered the segment that closed (the rest were dropped: speech came back). */
     public static long earlyDecodesUsed() {
         return EARLY_USED.sum();
+    }
+
+    /** Interim decodes by outcome, process-wide: started, skipped (no idle worker), reported, dropped (stale). */
+    public static long interimDecodes(String outcome) {
+        return switch (outcome) {
+            case "started" -> INTERIM_STARTED.sum();
+            case "skipped" -> INTERIM_SKIPPED.sum();
+            case "reported" -> INTERIM_REPORTED.sum();
+            case "dropped" -> INTERIM_DROPPED.sum();
+            default -> throw new IllegalArgumentException("no interim outcome '" + outcome + "'");
+        };
     }
 
     /** Checks a rate before any audio is taken, so a bad message is refused whole. */
@@ -129,15 +165,7 @@ public final class TranscriptionSession implements AutoCloseable {
     public void commit() {
         submitAudio(() -> {
             drainResampler();
-            if (segmenter != null) {
-                handle(segmenter.flush());
-            } else if (manualLength > 0) {
-                SpeechSegment s = new SpeechSegment(Arrays.copyOf(manual, manualLength), RATE, manualStart);
-                manualLength = 0;
-                manualStart = position;
-                listener.speechStopped(s.endMs());
-                enqueue(s);
-            }
+            handle(segmenter.flush());
             listener.committed(nextId - 1);
         });
     }
@@ -145,18 +173,15 @@ public final class TranscriptionSession implements AutoCloseable {
     /** Drops the open utterance and audio not yet cut. */
     public void clear() {
         submitAudio(() -> {
-            if (segmenter != null) {
-                segmenter.clear();
-            }
+            segmenter.clear();
             early = null;
-            manualLength = 0;
-            manualStart = position;
+            endUtterance();
         });
     }
 
     /** Milliseconds of audio buffered in manual (no VAD) mode, for the 100 ms commit rule. */
     public long uncommittedMs() {
-        return manualLength * 1000L / RATE;
+        return segmenter instanceof ManualCommitSegmenter m ? m.uncommittedMs() : 0;
     }
 
     /** Tasks and segments not yet finished: 0 when the session is idle. */
@@ -198,26 +223,96 @@ public final class TranscriptionSession implements AutoCloseable {
     }
 
     private void feed(float[] x) {
-        position += x.length;
-        if (segmenter != null) {
-            handle(segmenter.accept(x));
-            decodeEarly();
-        } else {
-            if (manualLength + x.length > manual.length) {
-                manual = Arrays.copyOf(manual, Math.max(manual.length * 2, manualLength + x.length));
-            }
-            System.arraycopy(x, 0, manual, manualLength, x.length);
-            manualLength += x.length;
+        handle(segmenter.accept(x));
+        decodeEarly();
+        int every = interimMs;
+        if (every > 0) {
+            keepForInterim(x, every);
         }
     }
 
     private void handle(List<SegmenterEvent> events) {
         for (SegmenterEvent e : events) {
             switch (e) {
-                case SegmenterEvent.SpeechStarted s -> listener.speechStarted(s.audioStartMs());
+                case SegmenterEvent.SpeechStarted s -> {
+                    utteranceStart = s.audioStartMs() * RATE / 1000;
+                    utteranceStartMs = s.audioStartMs();
+                    sinceInterim = 0;
+                    listener.speechStarted(s.audioStartMs());
+                }
                 case SegmenterEvent.SpeechStopped s -> listener.speechStopped(s.audioEndMs());
-                case SegmenterEvent.SegmentClosed c -> enqueue(c.segment());
+                case SegmenterEvent.SegmentClosed c -> {
+                    endUtterance();
+                    enqueue(c.segment());
+                }
             }
+        }
+    }
+
+    /**
+     * Keeps the open utterance's audio and, every {@link SessionConfig#interimIntervalMs()} of it, re-decodes
+     * the utterance on a worker that finals leave idle. Interim text never waits in the queue in front of a
+     * final transcript, and is dropped rather than reported late.
+     */
+    private void keepForInterim(float[] x, int everyMs) {
+        recent.append(x);
+        // between utterances keep 2 s: the next one starts with its prefix padding, before the VAD is sure
+        long keepFrom = utteranceStart >= 0 ? utteranceStart : recent.end() - 2L * RATE;
+        recent.dropBefore(Math.max(keepFrom, recent.end() - (long) MAX_INTERIM_SECONDS * RATE));
+        if (utteranceStart < 0 || closed) {
+            return;
+        }
+        sinceInterim += x.length;
+        if (sinceInterim * 1000 < (long) everyMs * RATE) {
+            return;
+        }
+        sinceInterim = 0;
+        float[] audio = recent.slice(utteranceStart, recent.end());
+        if (audio.length < RATE / 4) {
+            return;
+        }
+        long startMs = utteranceStartMs;
+        long asOf;
+        synchronized (interimLock) {
+            asOf = utterance;
+        }
+        outstanding.incrementAndGet();
+        boolean taken = pipeline.inference().submitIfIdle(() -> {
+            try {
+                synchronized (interimLock) {
+                    if (asOf != utterance) {
+                        INTERIM_DROPPED.increment();
+                        return; // the utterance closed while this waited for a worker
+                    }
+                }
+                String text = pipeline.engine().transcribe(audio, config.transcribe()).text();
+                synchronized (interimLock) {
+                    if (asOf != utterance || closed) {
+                        INTERIM_DROPPED.increment();
+                        return;
+                    }
+                    INTERIM_REPORTED.increment();
+                    listener.interim(startMs, text);
+                }
+            } catch (RuntimeException e) {
+                log.debug("interim decode failed", e);
+            } finally {
+                outstanding.decrementAndGet();
+            }
+        });
+        if (taken) {
+            INTERIM_STARTED.increment();
+        } else {
+            outstanding.decrementAndGet();
+            INTERIM_SKIPPED.increment();
+        }
+    }
+
+    /** The open utterance closed or was dropped: interim decodes of it still running become stale. */
+    private void endUtterance() {
+        utteranceStart = -1;
+        synchronized (interimLock) {
+            utterance++;
         }
     }
 
@@ -232,24 +327,20 @@ public final class TranscriptionSession implements AutoCloseable {
         }
         earlyFor = s; // one try per pause: a busy server decodes at the close, as without this
         early = null;
-        if (!pipeline.inference().hasIdleWorker()) {
-            return;
-        }
         EarlyDecode decode = new EarlyDecode(s);
         outstanding.incrementAndGet(); // the session is not idle while its decode runs, used or not
-        try {
-            pipeline.inference().submit(() -> {
-                try {
-                    decode.run(pipeline.engine(), s.samples(), config.transcribe());
-                } finally {
-                    outstanding.decrementAndGet();
-                }
-            });
+        boolean taken = pipeline.inference().submitIfIdle(() -> {
+            try {
+                decode.run(pipeline.engine(), s.samples(), config.transcribe());
+            } finally {
+                outstanding.decrementAndGet();
+            }
+        });
+        if (taken) {
             early = decode;
             EARLY_STARTED.increment();
-        } catch (RejectedExecutionException e) {
+        } else {
             outstanding.decrementAndGet();
-            log.debug("no room for an early decode: {}", e.getMessage());
         }
     }
 
@@ -353,11 +444,7 @@ public final class TranscriptionSession implements AutoCloseable {
             return;
         }
         closed = true;
-        audio.execute(() -> {
-            if (segmenter != null) {
-                segmenter.close();
-            }
-        });
+        audio.execute(segmenter::close);
         pump();
     }
 }

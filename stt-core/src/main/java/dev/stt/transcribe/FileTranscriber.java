@@ -1,6 +1,7 @@
 package dev.stt.transcribe;
 
 import dev.stt.audio.AudioFormatException;
+import dev.stt.audio.AudioHistory;
 import dev.stt.audio.AudioSource;
 import dev.stt.audio.Resampler;
 import dev.stt.engine.SttEngine;
@@ -85,7 +86,7 @@ public final class FileTranscriber {
     /** One recording's state: the audio kept for joining, the piece being joined, the batch waiting for the engine. */
     private final class Run {
         private final Consumer<Transcript> onPiece;
-        private final RecentAudio recent = new RecentAudio();
+        private final AudioHistory recent = new AudioHistory();
         private final List<SpeechSegment> batch = new ArrayList<>();
         private final List<Transcript> transcripts = new ArrayList<>();
         private String language = policy.transcribe().language();
@@ -106,7 +107,7 @@ public final class FileTranscriber {
             }
             // keep only what a later join can still reach: the open piece, else the VAD's longest look-back
             long lookBack = (long) ((policy.vad().maxSegmentSeconds() + policy.joinGapSeconds() + 5) * SttEngine.SAMPLE_RATE);
-            recent.forgetBefore(start >= 0 ? Math.min(start, recent.end() - lookBack) : recent.end() - lookBack);
+            recent.dropBefore(start >= 0 ? Math.min(start, recent.end() - lookBack) : recent.end() - lookBack);
         }
 
         private void join(SpeechSegment s) {

@@ -3,11 +3,13 @@ package dev.stt.server;
 import dev.stt.audio.AudioFormatException;
 import dev.stt.audio.Pcm16;
 import dev.stt.protocol.ProtocolException;
+import dev.stt.protocol.InterimTranscript;
 import dev.stt.protocol.original.ClientMessage;
 import dev.stt.protocol.original.OriginalProtocol;
 import dev.stt.session.ClosedSegment;
 import dev.stt.session.Pipeline;
 import dev.stt.session.SegmentResult;
+import dev.stt.session.SessionConfig;
 import dev.stt.session.SessionListener;
 import dev.stt.session.TranscriptionSession;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,6 +26,9 @@ final class OriginalProtocolHandler extends WebSocketSessionHandler {
     private ChannelHandlerContext ctx;
     private int lastRate = OriginalProtocol.DEFAULT_SAMPLE_RATE;
     private volatile boolean echoAudio = true;
+    private boolean interimResults;
+    /** The deltas of the open utterance, under {@code this}: they only append, like the Realtime door's. */
+    private InterimTranscript interim;
     private final Map<Long, Long> closedAt = new ConcurrentHashMap<>();
 
     OriginalProtocolHandler(SttServer server) {
@@ -66,6 +71,12 @@ final class OriginalProtocolHandler extends WebSocketSessionHandler {
                 if (u.echoAudio() != null) {
                     echoAudio = u.echoAudio();
                 }
+                if (u.interimResults() != null) {
+                    interimResults = u.interimResults();
+                    if (session != null) {
+                        session.interimIntervalMs(interimResults ? SessionConfig.DEFAULT_INTERIM_MS : 0);
+                    }
+                }
             }
         }
     }
@@ -101,7 +112,8 @@ final class OriginalProtocolHandler extends WebSocketSessionHandler {
             send(ctx, OriginalProtocol.error(OriginalProtocol.MODELS_NOT_INITIALIZED));
             return null;
         }
-        session = pipeline.open(server.sessionConfig(), new Listener());
+        session = pipeline.open(server.sessionConfig().withInterimIntervalMs(interimResults ? SessionConfig.DEFAULT_INTERIM_MS : 0),
+                new Listener());
         server.sessionOpened(session);
         return session;
     }
@@ -125,7 +137,27 @@ final class OriginalProtocolHandler extends WebSocketSessionHandler {
     private final class Listener implements SessionListener {
 
         @Override
+        public void speechStarted(long audioStartMs) {
+            synchronized (OriginalProtocolHandler.this) {
+                interim = new InterimTranscript();
+            }
+        }
+
+        @Override
+        public void interim(long utteranceStartMs, String text) {
+            synchronized (OriginalProtocolHandler.this) {
+                String delta = interim == null ? "" : interim.onInterimDecode(text);
+                if (!delta.isEmpty()) {
+                    send(ctx, OriginalProtocol.transcriptDelta(delta, utteranceStartMs));
+                }
+            }
+        }
+
+        @Override
         public void segmentClosed(ClosedSegment segment) {
+            synchronized (OriginalProtocolHandler.this) {
+                interim = null;
+            }
             server.metrics().segmentClosed();
             closedAt.put(segment.id(), System.nanoTime());
         }

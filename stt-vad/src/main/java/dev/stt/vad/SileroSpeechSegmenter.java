@@ -1,5 +1,6 @@
 package dev.stt.vad;
 
+import dev.stt.audio.AudioHistory;
 import dev.stt.segment.SegmenterEvent;
 import dev.stt.segment.SpeechDecision;
 import dev.stt.segment.SpeechSegment;

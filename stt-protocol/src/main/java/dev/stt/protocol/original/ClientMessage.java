@@ -15,7 +15,11 @@ public sealed interface ClientMessage {
     record Clear() implements ClientMessage {
     }
 
-    /** {@code session.update} (extension): {@code echo_audio: false} leaves the segment audio out of results. */
-    record SessionUpdate(Boolean echoAudio) implements ClientMessage {
+    /**
+     * {@code session.update} (extension): {@code echo_audio: false} leaves the segment audio out of results;
+     * {@code interim_results: true} asks for {@code response.audio_transcript.delta} text while speech is open.
+     * A field not given (null) keeps its setting.
+     */
+    record SessionUpdate(Boolean echoAudio, Boolean interimResults) implements ClientMessage {
     }
 }

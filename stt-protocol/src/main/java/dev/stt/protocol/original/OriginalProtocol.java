@@ -28,16 +28,18 @@ public final class OriginalProtocol {
             case "input_audio_buffer.append" -> append(event);
             case "input_audio_buffer.commit" -> new ClientMessage.Commit();
             case "input_audio_buffer.clear" -> new ClientMessage.Clear();
-            case "session.update" -> {
-                JsonNode echo = event.get("echo_audio");
-                if (echo != null && !echo.isBoolean()) {
-                    throw new ProtocolException("invalid_value", "'echo_audio' must be true or false");
-                }
-                yield new ClientMessage.SessionUpdate(echo == null ? null : echo.booleanValue());
-            }
+            case "session.update" -> new ClientMessage.SessionUpdate(flag(event, "echo_audio"), flag(event, "interim_results"));
             default -> throw new ProtocolException("unknown_event", "unknown event type '" + abbreviate(type)
                     + "' (expected input_audio_buffer.append, input_audio_buffer.commit, input_audio_buffer.clear or session.update)");
         };
+    }
+
+    private static Boolean flag(ObjectNode event, String name) throws ProtocolException {
+        JsonNode v = event.get(name);
+        if (v != null && !v.isBoolean()) {
+            throw new ProtocolException("invalid_value", "'" + name + "' must be true or false");
+        }
+        return v == null ? null : v.booleanValue();
     }
 
     private static ClientMessage.Append append(ObjectNode event) throws ProtocolException {
@@ -80,6 +82,19 @@ public final class OriginalProtocol {
         o.put("segment_id", segmentId);
         o.put("start_ms", startMs);
         o.put("end_ms", endMs);
+        return Json.write(o);
+    }
+
+    /**
+     * Interim text of the utterance still open (extension, only after {@code interim_results: true}): the
+     * words two interim decodes agreed on since the last delta. Provisional: the segment's
+     * {@code response.audio_transcript.done} is the transcript.
+     */
+    public static String transcriptDelta(String delta, long utteranceStartMs) {
+        ObjectNode o = Json.object();
+        o.put("type", "response.audio_transcript.delta");
+        o.put("delta", delta);
+        o.put("start_ms", utteranceStartMs);
         return Json.write(o);
     }
 

@@ -1,10 +1,8 @@
 package dev.stt.server.openai;
 
 import dev.stt.audio.AudioFormatException;
-import dev.stt.audio.Resampler;
-import dev.stt.engine.SttEngine;
 import dev.stt.engine.TranscribeOptions;
-import dev.stt.protocol.openai.InterimTranscript;
+import dev.stt.protocol.InterimTranscript;
 import dev.stt.protocol.openai.RealtimeAudioFormat;
 import dev.stt.protocol.openai.RealtimeClientEvent;
 import dev.stt.protocol.openai.RealtimeClientEvents;
@@ -33,19 +31,17 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * OpenAI Realtime transcription sessions at {@code /v1/realtime}: a thin adapter over the shared
- * {@link TranscriptionSession}. It names items, chains commits, keeps the 100 ms commit rule, and adds
- * interim text: while speech is open it re-decodes the segment every {@link OpenAiOptions#interimIntervalMs()}
- * of audio and sends the stable part as deltas ({@link InterimTranscript} keeps their concatenation equal to
- * the completed transcript).
+ * {@link TranscriptionSession}. It names items, chains commits, keeps the 100 ms commit rule, and turns the
+ * session's interim decodes (every {@link OpenAiOptions#interimIntervalMs()} of open speech, on workers that
+ * final transcripts leave idle) into deltas ({@link InterimTranscript} keeps their concatenation equal to the
+ * completed transcript).
  *
  * <p>Threads: client events arrive on the event loop; speech events on the session's audio thread; results
- * and interim decodes on inference workers. Item state and sends happen under one lock, so each item's
+ * and interim text on inference workers. Item state and sends happen under one lock, so each item's
  * events leave in order (speech_started, speech_stopped, committed, deltas, completed).
  */
 final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
@@ -53,8 +49,6 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
     private static final Logger log = LoggerFactory.getLogger(RealtimeTranscriptionHandler.class);
     /** The Realtime API refuses to commit less audio than this. */
     static final int MIN_COMMIT_MS = 100;
-    /** Interim decodes stop for segments longer than this (the final decode still happens); bounds the audio kept. */
-    private static final int MAX_INTERIM_SECONDS = 20;
 
     /** Audio goes to the shared session a second at a time, so one 15 MiB append never trips its buffered-audio limit. */
     private static final int CHUNK_MS = 1000;
@@ -73,11 +67,9 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
     private byte oddByte = -1; // a PCM16 sample split across two appends
     private boolean hasOddByte;
     private double uncommittedMs;
-    private RecentAudio recent;
     private long rateOriginMs;    // stream time at which the current format's audio began
     private long sessionOriginMs; // stream time at which the current shared session began (its time 0)
     private double streamMs;
-    private double sinceInterimMs;
 
     private final ArrayDeque<RealtimeClientEvent> backlog = new ArrayDeque<>();
     private final ArrayDeque<float[]> pendingAudio = new ArrayDeque<>();
@@ -88,7 +80,6 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
     private long openItemStartMs;
     private String previousItem;
     private final Map<String, InterimTranscript> interim = new HashMap<>();
-    private final AtomicBoolean interimRunning = new AtomicBoolean();
 
     RealtimeTranscriptionHandler(SttServer server, OpenAiOptions options, FullHttpRequest upgrade) {
         super(server);
@@ -98,7 +89,6 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
         List<String> model = new QueryStringDecoder(upgrade.uri()).parameters().get("model");
         this.config = TranscriptionSessionConfig.defaults(
                 model != null && !model.isEmpty() && !model.get(0).isBlank() ? model.get(0) : server.config().model());
-        this.recent = recentAudioFor(config.format());
     }
 
     @Override
@@ -195,7 +185,6 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
         if (next.format() != config.format()) {
             hasOddByte = false;
             rateOriginMs = (long) streamMs;
-            recent = recentAudioFor(next.format());
         }
         config = next;
         if (session != null && !sessionConfigFor(config).equals(sessionConfig)) {
@@ -225,7 +214,7 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
         }
     }
 
-    /** One chunk into the shared session, and the bookkeeping for commits and interim text. */
+    /** One chunk into the shared session, and the bookkeeping for commits. */
     private void take(TranscriptionSession s, float[] samples) {
         RealtimeAudioFormat format = config.format();
         try {
@@ -240,14 +229,6 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
         server.metrics().audio(ms / 1000);
         uncommittedMs += ms;
         streamMs += ms;
-        if (options.interimIntervalMs() > 0) {
-            recent.append(samples);
-        }
-        sinceInterimMs += ms;
-        if (options.interimIntervalMs() > 0 && sinceInterimMs >= options.interimIntervalMs()) {
-            sinceInterimMs = 0;
-            startInterimDecode(s.config().transcribe());
-        }
     }
 
     /** PCM16 samples may be split across appends: keep a dangling byte for the next one. */
@@ -299,7 +280,7 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
         SessionConfig base = server.sessionConfig();
         TranscribeOptions t = base.transcribe().withLanguage(c.language()).withPrompt(c.prompt());
         return base.withVad(c.turnDetection() == null ? null : c.turnDetection().toVadOptions(base.vad() != null
-                ? base.vad() : server.config().vad())).withTranscribe(t);
+                ? base.vad() : server.config().vad())).withTranscribe(t).withInterimIntervalMs(options.interimIntervalMs());
     }
 
     /** The shared session, opened on first audio; null (and the client told) while models load. */
@@ -331,57 +312,6 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
                 interim.remove(openItem); // its speech will never be committed
                 openItem = null;
             }
-        }
-    }
-
-    private static RecentAudio recentAudioFor(RealtimeAudioFormat format) {
-        return new RecentAudio((MAX_INTERIM_SECONDS + 1) * format.sampleRate());
-    }
-
-    /** Re-decodes the open segment on an inference worker; skipped when one is running or the pool is busy. */
-    private void startInterimDecode(TranscribeOptions transcribe) {
-        String item;
-        long fromMs;
-        synchronized (this) {
-            item = openItem;
-            fromMs = openItemStartMs;
-        }
-        Pipeline pipeline = server.models().pipeline();
-        // interim text is best effort: it never takes more than half the inference queue from final decodes
-        boolean room = server.inference().queued() < server.inference().queueCapacity() / 2;
-        if (item == null || pipeline == null || !room || !interimRunning.compareAndSet(false, true)) {
-            return;
-        }
-        int rate = config.format().sampleRate();
-        long from = Math.max(0, (fromMs - rateOriginMs) * rate / 1000);
-        float[] audio = recent.since(from);
-        if (audio.length < rate / 4 || audio.length > MAX_INTERIM_SECONDS * rate) {
-            interimRunning.set(false);
-            return;
-        }
-        SttEngine engine = pipeline.engine();
-        try {
-            server.inference().submit(() -> {
-                try {
-                    float[] at16k = rate == SttEngine.SAMPLE_RATE ? audio : Resampler.resample(audio, rate, SttEngine.SAMPLE_RATE);
-                    String text = engine.transcribe(at16k, transcribe).text();
-                    synchronized (this) {
-                        InterimTranscript t = interim.get(item);
-                        if (t != null) {
-                            String delta = t.onInterimDecode(text);
-                            if (!delta.isEmpty()) {
-                                send(ctx, events.transcriptionDelta(item, delta));
-                            }
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    log.debug("interim decode failed", e);
-                } finally {
-                    interimRunning.set(false);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            interimRunning.set(false);
         }
     }
 
@@ -436,6 +366,19 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
                     return;
                 }
                 send(ctx, events.speechStopped(originMs + audioEndMs, openItem));
+            }
+        }
+
+        @Override
+        public void interim(long utteranceStartMs, String text) {
+            synchronized (RealtimeTranscriptionHandler.this) {
+                InterimTranscript t = openItem == null ? null : interim.get(openItem);
+                if (t != null) {
+                    String delta = t.onInterimDecode(text);
+                    if (!delta.isEmpty()) {
+                        send(ctx, events.transcriptionDelta(openItem, delta));
+                    }
+                }
             }
         }
 

@@ -1,13 +1,14 @@
-package dev.stt.vad;
+package dev.stt.audio;
 
 import java.util.Arrays;
 
 /**
- * The recent samples of one stream, addressed by their position on the stream's time line. Dropping
+ * The recent samples of one stream, addressed by their position on the stream's time line: what the VAD cuts
+ * segments from, what an offline join or an interim decode re-reads. Dropping
  * old samples only moves a cursor; the array is compacted when the dropped part outweighs the kept
  * one, so trimming after every window costs nothing per window.
  */
-final class AudioHistory {
+public final class AudioHistory {
 
     private float[] buf = new float[16_000];
     /** Index in {@code buf} of the sample at time line position {@code start}. */
@@ -15,7 +16,7 @@ final class AudioHistory {
     private long start;
     private int length;
 
-    void append(float[] samples, int offset, int count) {
+    public void append(float[] samples, int offset, int count) {
         if (head + length + count > buf.length) {
             if (head > 0 && length + count <= buf.length / 2) {
                 System.arraycopy(buf, head, buf, 0, length);
@@ -30,12 +31,21 @@ final class AudioHistory {
         length += count;
     }
 
-    long end() {
+    public void append(float[] samples) {
+        append(samples, 0, samples.length);
+    }
+
+    /** Position of the oldest sample still held. */
+    public long start() {
+        return start;
+    }
+
+    public long end() {
         return start + length;
     }
 
     /** Forgets samples before {@code position}; keeps everything from there on. */
-    void dropBefore(long position) {
+    public void dropBefore(long position) {
         int drop = (int) Math.min(length, Math.max(0, position - start));
         head += drop;
         length -= drop;
@@ -43,7 +53,7 @@ final class AudioHistory {
     }
 
     /** Samples [from, to) of the time line, clamped to what is still held. */
-    float[] slice(long from, long to) {
+    public float[] slice(long from, long to) {
         long a = Math.max(from, start);
         long b = Math.min(to, end());
         if (b <= a) {
@@ -52,7 +62,7 @@ final class AudioHistory {
         return Arrays.copyOfRange(buf, head + (int) (a - start), head + (int) (b - start));
     }
 
-    long startOf(long from) {
+    public long startOf(long from) {
         return Math.max(from, start);
     }
 }

@@ -1,4 +1,4 @@
-package dev.stt.protocol.openai;
+package dev.stt.protocol;
 
 import org.junit.jupiter.api.Test;
 

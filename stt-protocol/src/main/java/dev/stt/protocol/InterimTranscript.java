@@ -1,4 +1,4 @@
-package dev.stt.protocol.openai;
+package dev.stt.protocol;
 
 /**
  * Turns repeated decodes of one growing speech segment into {@code delta} events whose concatenation is
