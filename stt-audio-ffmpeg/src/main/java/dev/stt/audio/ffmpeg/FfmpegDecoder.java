@@ -1,0 +1,72 @@
+package dev.stt.audio.ffmpeg;
+
+import dev.stt.audio.AudioDecoder;
+import dev.stt.audio.AudioFormatException;
+import dev.stt.audio.AudioSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.bytedeco.ffmpeg.global.avformat;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacpp.Loader;
+
+/**
+ * Every container and codec FFmpeg's libraries read (mp3, m4a/AAC, ogg/Vorbis and Opus, webm, flac, mp4, mov
+ * and mkv video, wav of any codec, AMR, G.711, ...), decoded in-process through bytedeco's LGPL build of
+ * FFmpeg: no executable, nothing to install. The best audio stream is decoded (video is skipped), mixed down
+ * to mono and handed out as float at the stream's own rate.
+ *
+ * <p>The native libraries load on the first {@code open}, not when {@link java.util.ServiceLoader} makes
+ * this object. FFmpeg's own log is silenced (the exception says what went wrong); {@code
+ * -Dstt.ffmpeg.log=true} lets its warnings through to stderr.
+ */
+public final class FfmpegDecoder implements AudioDecoder {
+
+    private static volatile boolean loaded;
+
+    @Override
+    public String name() {
+        return "ffmpeg";
+    }
+
+    @Override
+    public AudioSource open(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw Files.exists(file) ? new AudioFormatException("'" + file + "' is not a file")
+                : new NoSuchFileException(file.toString());
+        }
+        load();
+        return FfmpegSource.openFile(file.toAbsolutePath().toString(), label(file));
+    }
+
+    @Override
+    public AudioSource open(byte[] data, String nameHint) throws IOException {
+        String label = nameHint == null || nameHint.isBlank() ? "upload" : nameHint;
+        if (data.length == 0) {
+            throw new AudioFormatException("cannot decode '" + label + "': it is empty (0 bytes)");
+        }
+        load();
+        return FfmpegSource.openBytes(data, nameHint, label);
+    }
+
+    private static String label(Path file) {
+        Path name = file.getFileName();
+        return name == null ? file.toString() : name.toString();
+    }
+
+    /** Loads the natives once; every later call is a volatile read. */
+    static void load() {
+        if (!loaded) {
+            synchronized (FfmpegDecoder.class) {
+                if (!loaded) {
+                    Loader.load(avutil.class);
+                    Loader.load(avformat.class);
+                    avutil.av_log_set_level(Boolean.getBoolean("stt.ffmpeg.log") ? avutil.AV_LOG_WARNING
+                        : avutil.AV_LOG_QUIET);
+                    loaded = true;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.stt.audio.ffmpeg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stt.audio.AudioFormatException;
+import dev.stt.audio.AudioSource;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input gets an AudioFormatException naming the file and what was found, quickly; never a crash or a hang. */
+class FfmpegDecoderErrorsTest {
+
+    private static final FfmpegDecoder DECODER = new FfmpegDecoder();
+
+    @TempDir
+    Path dir;
+
+    /** Opens and reads everything, expecting the refusal somewhere on the way. */
+    private static AudioFormatException refused(ThrowingOpen open) {
+        return assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(AudioFormatException.class, () -> {
+            try (AudioSource s = open.open()) {
+                Fixtures.readAll(s);
+            }
+        }));
+    }
+
+    interface ThrowingOpen {
+        AudioSource open() throws IOException;
+    }
+
+    private static byte[] randomBytes(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void randomBytesNamedMp3() throws IOException {
+        for (long seed = 1; seed <= 20; seed++) {
+            byte[] noise = randomBytes(64 * 1024, seed);
+            AudioFormatException e = refused(() -> DECODER.open(noise, "noise.mp3"));
+            assertTrue(e.getMessage().startsWith("cannot decode 'noise.mp3': "), e.getMessage());
+            Path file = Files.write(dir.resolve("noise.mp3"), noise);
+            AudioFormatException f = refused(() -> DECODER.open(file));
+            assertTrue(f.getMessage().startsWith("cannot decode 'noise.mp3': "), f.getMessage());
+            if (seed == 1) {
+                System.out.println("random bytes: " + e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void aFileWithNoAudioStreamSaysSo() {
+        AudioFormatException e = refused(() -> DECODER.open(Fixtures.resource("no-audio.mp4")));
+        System.out.println("no audio: " + e.getMessage());
+        assertTrue(e.getMessage().startsWith("no audio stream in 'no-audio.mp4'"), e.getMessage());
+        assertTrue(e.getMessage().contains("video mpeg4"), e.getMessage());
+        AudioFormatException b = refused(() -> DECODER.open(Fixtures.bytes("no-audio.mp4"), "x.mp4"));
+        assertTrue(b.getMessage().startsWith("no audio stream in 'x.mp4'"), b.getMessage());
+    }
+
+    @Test
+    void anUnsupportedCodecIsNamed() {
+        // a WAV whose format tag FFmpeg knows no decoder for
+        ByteBuffer b = ByteBuffer.allocate(44 + 8000).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(36 + 8000).put("WAVE".getBytes());
+        b.put("fmt ".getBytes()).putInt(16).putShort((short) 0x7A21).putShort((short) 1).putInt(8000).putInt(8000)
+            .putShort((short) 1).putShort((short) 8);
+        b.put("data".getBytes()).putInt(8000);
+        AudioFormatException e = refused(() -> DECODER.open(b.array(), "odd.wav"));
+        System.out.println("unsupported codec: " + e.getMessage());
+        assertTrue(e.getMessage().startsWith("cannot decode 'odd.wav': "), e.getMessage());
+    }
+
+    @Test
+    void anM4aCutShortBeforeItsIndexIsRefused() {
+        byte[] whole = Fixtures.bytes("jfk.m4a");
+        byte[] cut = Arrays.copyOf(whole, whole.length / 3);
+        AudioFormatException e = refused(() -> DECODER.open(cut, "cut.m4a"));
+        System.out.println("truncated m4a: " + e.getMessage());
+        assertTrue(e.getMessage().startsWith("cannot decode 'cut.m4a': "), e.getMessage());
+    }
+
+    private static byte[] headerScratched(String name) {
+        byte[] b = Fixtures.bytes(name);
+        byte[] noise = randomBytes(512, name.hashCode());
+        System.arraycopy(noise, 0, b, 0, noise.length);
+        return b;
+    }
+
+    @Test
+    void aCorruptHeaderIsRefused() {
+        for (String name : new String[] {"jfk.ogg", "jfk.m4a", "jfk.webm", "jfk.opus", "jfk.mp4"}) {
+            byte[] b = headerScratched(name);
+            AudioFormatException e = refused(() -> DECODER.open(b, name));
+            System.out.println("header scratched: " + e.getMessage());
+            // the MP4 with its header gone reads as a raw MPEG-4 video: "no audio stream in 'jfk.mp4'"
+            assertTrue(e.getMessage().startsWith("cannot decode '" + name + "': ")
+                || e.getMessage().startsWith("no audio stream in '" + name + "'"), e.getMessage());
+        }
+    }
+
+    /** FLAC frames each carry a sync code: with STREAMINFO gone FFmpeg finds the frames after it. */
+    @Test
+    void aFlacWithItsHeaderScratchedResynchronises() throws IOException {
+        try (AudioSource s = DECODER.open(headerScratched("jfk.flac"), "jfk.flac")) {
+            assertEquals(11.0, Fixtures.readAll(s).length / (double) s.sampleRate(), 0.2);
+        }
+    }
+
+    @Test
+    void anMp3CutShortDecodesWhatIsThere() throws IOException {
+        byte[] whole = Fixtures.bytes("jfk.mp3");
+        byte[] half = Arrays.copyOf(whole, whole.length / 2);
+        try (AudioSource s = DECODER.open(half, "half.mp3")) {
+            double seconds = Fixtures.readAll(s).length / (double) s.sampleRate();
+            assertEquals(5.5, seconds, 0.3);
+        }
+    }
+
+    @Test
+    void garbageInTheMiddleOfAnMp3DoesNotStopTheRest() throws IOException {
+        byte[] b = Fixtures.bytes("jfk.mp3");
+        byte[] noise = randomBytes(2000, 7);
+        System.arraycopy(noise, 0, b, b.length / 2, noise.length);
+        try (AudioSource s = DECODER.open(b, "scratched.mp3")) {
+            double seconds = Fixtures.readAll(s).length / (double) s.sampleRate();
+            assertEquals(11.0, seconds, 1.0);
+        }
+    }
+
+    @Test
+    void emptyInputAndMissingFiles() {
+        AudioFormatException e = assertThrows(AudioFormatException.class, () -> DECODER.open(new byte[0], "empty.mp3"));
+        assertEquals("cannot decode 'empty.mp3': it is empty (0 bytes)", e.getMessage());
+        Path empty = dir.resolve("empty.ogg");
+        AudioFormatException f = refused(() -> DECODER.open(Files.write(empty, new byte[0])));
+        assertTrue(f.getMessage().startsWith("cannot decode 'empty.ogg'"), f.getMessage());
+        assertThrows(NoSuchFileException.class, () -> DECODER.open(dir.resolve("absent.mp3")));
+        assertThrows(AudioFormatException.class, () -> DECODER.open(dir));
+    }
+
+    @Test
+    void tinyInputsOfEveryLengthNeverCrash() {
+        byte[] mp3 = Fixtures.bytes("jfk.mp3");
+        for (int n = 1; n < 200; n += 7) {
+            byte[] head = Arrays.copyOf(mp3, n);
+            try (AudioSource s = DECODER.open(head, "head.mp3")) {
+                Fixtures.readAll(s);
+            } catch (AudioFormatException expected) {
+                assertTrue(expected.getMessage().contains("head.mp3"));
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Test
+    void closeTwiceAndReadAfterClose() throws IOException {
+        AudioSource s = DECODER.open(Fixtures.bytes("jfk.flac"), "jfk.flac");
+        s.read(new float[100]);
+        s.close();
+        s.close();
+        assertThrows(IOException.class, () -> s.read(new float[10]));
+        assertEquals(0, MemoryInput.openCount());
+    }
+}
