@@ -462,6 +462,11 @@ final class FfmpegSource implements AudioSource {
         }
     }
 
+    /** Samples' worth of buffers held now (pending floats and the native conversion buffer), for tests. */
+    long heldSamples() {
+        return pending.length + convertedCapacity;
+    }
+
     @Override
     public void close() {
         if (closed) {
