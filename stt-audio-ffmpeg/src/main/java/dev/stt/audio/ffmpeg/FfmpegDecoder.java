@@ -37,7 +37,7 @@ public final class FfmpegDecoder implements AudioDecoder {
                 : new NoSuchFileException(file.toString());
         }
         load();
-        return FfmpegSource.openFile(file.toAbsolutePath().toString(), label(file));
+        return FfmpegSource.openFile(file, label(file));
     }
 
     @Override
@@ -60,6 +60,13 @@ public final class FfmpegDecoder implements AudioDecoder {
         if (!loaded) {
             synchronized (FfmpegDecoder.class) {
                 if (!loaded) {
+                    // JavaCPP refuses its own allocations once the process's RSS passes maxPhysicalBytes (by
+                    // default a few times -Xmx): in a server holding a large model outside the heap that would
+                    // fail decoding for nothing. Our few JavaCPP allocations are freed explicitly; lift the
+                    // limit unless the user set one (it is read once, when JavaCPP's Pointer is first used).
+                    if (System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes") == null) {
+                        System.setProperty("org.bytedeco.javacpp.maxPhysicalBytes", "0");
+                    }
                     Loader.load(avutil.class);
                     Loader.load(avformat.class);
                     avutil.av_log_set_level(Boolean.getBoolean("stt.ffmpeg.log") ? avutil.AV_LOG_WARNING

@@ -9,6 +9,7 @@ import dev.stt.audio.AudioFormatException;
 import dev.stt.audio.AudioSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
@@ -40,12 +41,14 @@ final class FfmpegSource implements AudioSource {
     static final int MAX_CONSECUTIVE_ERRORS = 32;
     private static final int AVIO_BUFFER_BYTES = 64 * 1024;
     /** AVERROR(EAGAIN): EAGAIN is 35 on macOS, 11 on Linux and Windows. */
+    /** AVERROR(EPERM), what a nested open refused by the protocol whitelist returns; EPERM is 1 everywhere. */
+    private static final int AVERROR_EPERM = -1;
     private static final int AVERROR_EAGAIN = -(System.getProperty("os.name", "").toLowerCase().contains("mac") ? 35 : 11);
 
     private final String label;
     private AVFormatContext format;
     private AVIOContext avio;
-    private MemoryInput memory;
+    private CallbackInput input;
     private AVCodecContext codec;
     private SwrContext swr;
     private AVPacket packet;
@@ -80,14 +83,12 @@ final class FfmpegSource implements AudioSource {
         this.label = label;
     }
 
-    static FfmpegSource openFile(String path, String label) throws IOException {
+    /** A file, read by Java through the AVIOContext callbacks; {@code label} names it in messages. */
+    static FfmpegSource openFile(Path file, String label) throws IOException {
         FfmpegSource s = new FfmpegSource(label);
         try {
-            s.format = avformat_alloc_context();
-            s.check(s.format != null && !s.format.isNull(), "out of memory");
-            // a local file needs no other protocol; a playlist inside must not reach the network
-            av_opt_set(s.format, "protocol_whitelist", "file", 0);
-            s.openInput("file:" + path);
+            s.input = CallbackInput.of(file);
+            s.openThrough(label);
             return s;
         } catch (IOException | RuntimeException | Error e) {
             s.close();
@@ -95,31 +96,37 @@ final class FfmpegSource implements AudioSource {
         }
     }
 
+    /** Bytes in memory; {@code nameHint}'s extension guides probing. */
     static FfmpegSource openBytes(byte[] data, String nameHint, String label) throws IOException {
         FfmpegSource s = new FfmpegSource(label);
         try {
-            s.format = avformat_alloc_context();
-            s.check(s.format != null && !s.format.isNull(), "out of memory");
-            // an upload may be a playlist naming other files or URLs: open none of them
-            av_opt_set(s.format, "protocol_whitelist", "none", 0);
-            s.memory = MemoryInput.register(data);
-            BytePointer buffer = new BytePointer(av_malloc(AVIO_BUFFER_BYTES)).capacity(AVIO_BUFFER_BYTES);
-            s.check(!buffer.isNull(), "out of memory");
-            s.avio = avio_alloc_context(buffer, AVIO_BUFFER_BYTES, 0, s.memory.opaque(), MemoryInput.READ, null,
-                MemoryInput.SEEK);
-            if (s.avio == null || s.avio.isNull()) {
-                av_free(buffer);
-                s.avio = null;
-                throw new AudioFormatException("cannot decode '" + label + "': out of memory");
-            }
-            s.format.pb(s.avio); // FFmpeg then sets AVFMT_FLAG_CUSTOM_IO: it never frees this AVIOContext
-            // the name only guides probing (its extension); with pb set FFmpeg opens nothing by that name
-            s.openInput(nameHint == null ? "" : nameHint.replaceAll("[^A-Za-z0-9._-]", "_"));
+            s.input = CallbackInput.of(data);
+            s.openThrough(nameHint == null ? "" : nameHint);
             return s;
         } catch (IOException | RuntimeException | Error e) {
             s.close();
             throw e;
         }
+    }
+
+    private void openThrough(String probeName) throws IOException {
+        format = avformat_alloc_context();
+        check(format != null && !format.isNull(), "out of memory");
+        // FFmpeg opens nothing itself: a playlist or concat script in the data must not reach other files or
+        // the network ("none" is no protocol's name, so every nested open is refused)
+        check(av_opt_set(format, "protocol_whitelist", "none", 0));
+        BytePointer buffer = new BytePointer(av_malloc(AVIO_BUFFER_BYTES)).capacity(AVIO_BUFFER_BYTES);
+        check(!buffer.isNull(), "out of memory");
+        avio = avio_alloc_context(buffer, AVIO_BUFFER_BYTES, 0, input.opaque(), CallbackInput.READ, null,
+            CallbackInput.SEEK);
+        if (avio == null || avio.isNull()) {
+            av_free(buffer);
+            avio = null;
+            throw fail("out of memory");
+        }
+        format.pb(avio); // FFmpeg then sets AVFMT_FLAG_CUSTOM_IO: it never frees this AVIOContext
+        // the name only guides probing (its extension); with pb set FFmpeg opens nothing by that name
+        openInput(probeName.replaceAll("[^A-Za-z0-9._-]", "_"));
     }
 
     private void openInput(String url) throws IOException {
@@ -136,7 +143,8 @@ final class FfmpegSource implements AudioSource {
             String notOurs = "invalid data: not an audio or video format FFmpeg reads";
             // a demuxer that took the data for its own and ran off its end (a scratched Ogg) says EOF
             throw fail(r == AVERROR_INVALIDDATA ? notOurs : r == AVERROR_EOF ? notOurs + " (it ends mid-header)"
-                : error(r));
+                : r == AVERROR_EPERM ? "it names other files or URLs to read (a playlist or concat script), which are"
+                    + " not opened" : error(r));
         }
         String container = format.iformat().name().getString();
         r = avformat_find_stream_info(format, (PointerPointer<?>) null);
@@ -439,7 +447,9 @@ final class FfmpegSource implements AudioSource {
     }
 
     private AudioFormatException fail(String why) {
-        return new AudioFormatException("cannot decode '" + label + "': " + why);
+        Exception io = input == null ? null : input.failure;
+        return new AudioFormatException("cannot decode '" + label + "': " + why
+            + (io == null ? "" : " (reading it: " + io + ")"));
     }
 
     static String error(int code) {
@@ -500,9 +510,9 @@ final class FfmpegSource implements AudioSource {
             avio_context_free(avio);
             avio = null;
         }
-        if (memory != null) {
-            memory.release();
-            memory = null;
+        if (input != null) {
+            input.close();
+            input = null;
         }
         if (mono != null) {
             av_channel_layout_uninit(mono);

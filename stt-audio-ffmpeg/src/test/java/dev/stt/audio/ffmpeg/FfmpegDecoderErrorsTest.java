@@ -167,6 +167,34 @@ class FfmpegDecoderErrorsTest {
         }
     }
 
+    /** An upload (or a file) that is a playlist or concat script must not make FFmpeg open what it names. */
+    @Test
+    void aPlaylistNamingAnotherFileOpensNothing() throws IOException {
+        Path mp3 = Fixtures.resource("jfk.mp3").toAbsolutePath();
+        String[][] scripts = {
+            {"list.m3u8", "#EXTM3U\n#EXT-X-TARGETDURATION:11\n#EXTINF:11,\n" + mp3.toUri() + "\n#EXT-X-ENDLIST\n"},
+            {"list2.m3u8", "#EXTM3U\n#EXT-X-TARGETDURATION:11\n#EXTINF:11,\n" + mp3 + "\n#EXT-X-ENDLIST\n"},
+            {"list.ffconcat", "ffconcat version 1.0\nfile '" + mp3 + "'\n"}};
+        for (String[] script : scripts) {
+            byte[] b = script[1].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            AudioFormatException e = refused(() -> DECODER.open(b, script[0]));
+            System.out.println(script[0] + ": " + e.getMessage());
+            Path file = Files.write(dir.resolve(script[0]), b);
+            refused(() -> DECODER.open(file));
+        }
+    }
+
+    @Test
+    void fileNamesWithSpacesColonsHashesAndAccentsOpen() throws IOException {
+        Path odd = Files.copy(Fixtures.resource("jfk.mp3"), dir.resolve("a b:c#d?é%20.mp3"));
+        try (AudioSource s = DECODER.open(odd)) {
+            assertEquals(11.0, Fixtures.readAll(s).length / 16000.0, 0.05);
+        }
+        AudioFormatException e = refused(() -> DECODER.open(Files.write(dir.resolve("x y:z.mp4"),
+            Fixtures.bytes("no-audio.mp4"))));
+        assertTrue(e.getMessage().startsWith("no audio stream in 'x y:z.mp4'"), e.getMessage());
+    }
+
     @Test
     void closeTwiceAndReadAfterClose() throws IOException {
         AudioSource s = DECODER.open(Fixtures.bytes("jfk.flac"), "jfk.flac");
@@ -174,6 +202,6 @@ class FfmpegDecoderErrorsTest {
         s.close();
         s.close();
         assertThrows(IOException.class, () -> s.read(new float[10]));
-        assertEquals(0, MemoryInput.openCount());
+        assertEquals(0, CallbackInput.openCount());
     }
 }

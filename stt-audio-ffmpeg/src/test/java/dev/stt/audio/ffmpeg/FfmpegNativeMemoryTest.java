@@ -65,7 +65,7 @@ class FfmpegNativeMemoryTest {
         long after = Pointer.physicalBytes();
         System.out.printf("RSS before %.1f MB, after 1000 cycles %.1f MB (%+.1f MB)%n",
             before / 1e6, after / 1e6, (after - before) / 1e6);
-        assertEquals(0, MemoryInput.openCount());
+        assertEquals(0, CallbackInput.openCount());
         // an AVFormatContext alone is ~1 MB with its probe buffers: a leak of anything per cycle would show as
         // hundreds of MB here
         assertTrue(after - before < 40_000_000L, "RSS grew by " + (after - before) + " bytes over 1000 cycles");

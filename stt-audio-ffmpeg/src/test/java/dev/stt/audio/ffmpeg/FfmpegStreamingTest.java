@@ -74,6 +74,6 @@ class FfmpegStreamingTest {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(0, MemoryInput.openCount());
+        assertEquals(0, CallbackInput.openCount());
     }
 }
