@@ -39,6 +39,11 @@ final class FfmpegSource implements AudioSource {
 
     /** Give up after this many decode or read errors in a row (a corrupt stretch longer than a few frames). */
     static final int MAX_CONSECUTIVE_ERRORS = 32;
+    /** Audio this much shorter than declared (the larger of the two) is refused as cut short. */
+    static final double TRUNCATED_MIN_SECONDS = 1.0;
+    static final double TRUNCATED_FRACTION = 0.10;
+    /** As WavReader: the highest rate any real recording uses. */
+    static final int MAX_SAMPLE_RATE = 768_000;
     private static final int AVIO_BUFFER_BYTES = 64 * 1024;
     /** AVERROR(EAGAIN): EAGAIN is 35 on macOS, 11 on Linux and Windows. */
     /** AVERROR(EPERM), what a nested open refused by the protocol whitelist returns; EPERM is 1 everywhere. */
@@ -189,9 +194,9 @@ final class FfmpegSource implements AudioSource {
         if (!fill() && lastError != 0) {
             throw fail(error(lastError) + where());
         }
-        if (sampleRate <= 0) {
-            throw new AudioFormatException("cannot decode '" + label + "': the " + decoder.name().getString()
-                + " stream gives no sample rate");
+        if (sampleRate <= 0 || sampleRate > MAX_SAMPLE_RATE) {
+            throw fail("the " + decoder.name().getString() + " stream's sample rate " + sampleRate
+                + " Hz is outside 1.." + MAX_SAMPLE_RATE);
         }
     }
 
@@ -245,6 +250,9 @@ final class FfmpegSource implements AudioSource {
             if (pendingAt == pendingEnd && !fill()) {
                 if (lastError != 0 && consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) {
                     throw fail(error(lastError) + where() + " (" + consecutiveErrors + " errors in a row)");
+                }
+                if (finished && n == 0) {
+                    checkLength();
                 }
                 break;
             }
@@ -329,10 +337,29 @@ final class FfmpegSource implements AudioSource {
         }
     }
 
+    /**
+     * At the end: audio far shorter than the container declares is a file cut short (an upload or copy that
+     * stopped) or corrupt past where it resynchronises, and is refused rather than passed off as complete. Where
+     * nothing is declared (an MP3 with no Xing header, a live-written WebM) a cut cannot be told from an end.
+     */
+    private void checkLength() throws AudioFormatException {
+        if (Double.isNaN(declaredSeconds) || sampleRate <= 0) {
+            return;
+        }
+        double decoded = samplesOut / (double) sampleRate;
+        if (declaredSeconds - decoded > Math.max(TRUNCATED_MIN_SECONDS, TRUNCATED_FRACTION * declaredSeconds)) {
+            throw fail(String.format(java.util.Locale.ROOT,
+                "it ends at %.2f s of the %.2f s its header declares (cut short or corrupt)", decoded, declaredSeconds));
+        }
+    }
+
+    /** Counts an error in the current run; the message names the byte where the run began (where it is known). */
     private void noteError(int r, long atByte) {
+        if (consecutiveErrors == 0 || lastErrorByte < 0) {
+            lastErrorByte = atByte;
+        }
         consecutiveErrors++;
         lastError = r;
-        lastErrorByte = atByte;
     }
 
     private void convert(AVFrame f) throws IOException {

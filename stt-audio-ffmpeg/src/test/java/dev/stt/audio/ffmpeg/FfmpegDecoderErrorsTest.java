@@ -120,14 +120,55 @@ class FfmpegDecoderErrorsTest {
         }
     }
 
+    /** Streams cut short are found at their end: all the samples there are come first, then the refusal. */
     @Test
-    void anMp3CutShortDecodesWhatIsThere() throws IOException {
-        byte[] whole = Fixtures.bytes("jfk.mp3");
-        byte[] half = Arrays.copyOf(whole, whole.length / 2);
-        try (AudioSource s = DECODER.open(half, "half.mp3")) {
-            double seconds = Fixtures.readAll(s).length / (double) s.sampleRate();
-            assertEquals(5.5, seconds, 0.3);
+    void filesCutShortAreRefusedAtTheEndAfterTheirSamples() throws IOException {
+        for (String name : new String[] {"jfk.mp3", "jfk.webm", "jfk.flac", "jfk-stereo-44k-adpcm.wav"}) {
+            byte[] whole = Fixtures.bytes(name);
+            byte[] half = Arrays.copyOf(whole, whole.length / 2);
+            AudioSource s = DECODER.open(half, name);
+            float[] piece = new float[4096];
+            long got = 0;
+            AudioFormatException e = null;
+            try (s) {
+                for (int n; (n = s.read(piece)) != -1; ) {
+                    got += n;
+                }
+            } catch (AudioFormatException refused) {
+                e = refused;
+            }
+            System.out.println("cut in half: " + (e == null ? name + " not refused" : e.getMessage()));
+            assertTrue(e != null, name + " cut in half was not refused");
+            assertTrue(e.getMessage().startsWith("cannot decode '" + name + "': it ends at "), e.getMessage());
+            assertEquals(5.5, got / (double) s.sampleRate(), 0.6, name);
         }
+    }
+
+    /** Scrambled packets in an intact container: the decoder fails on each, and 32 in a row end it. */
+    @Test
+    void anM4aWhosePacketsAreAllGarbageNamesTheByte() {
+        byte[] b = Fixtures.bytes("jfk.m4a");
+        int from = indexOf(b, "mdat") + 8;
+        int to = indexOf(b, "moov") - 4;
+        byte[] noise = randomBytes(to - from, 11);
+        System.arraycopy(noise, 0, b, from, noise.length);
+        AudioFormatException e = refused(() -> DECODER.open(b, "scrambled.m4a"));
+        System.out.println("scrambled packets: " + e.getMessage());
+        assertTrue(e.getMessage().matches("cannot decode 'scrambled.m4a': invalid data .* at byte \\d+.*"),
+            e.getMessage());
+    }
+
+    private static int indexOf(byte[] b, String fourCc) {
+        outer:
+        for (int i = 0; i + 4 <= b.length; i++) {
+            for (int j = 0; j < 4; j++) {
+                if (b[i + j] != fourCc.charAt(j)) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("no " + fourCc);
     }
 
     @Test

@@ -87,6 +87,22 @@ class FfmpegDecoderFormatsTest {
         assertArrayEquals(fromFile, fromBytes, name);
     }
 
+    /** Decoders the bytedeco LGPL build must have for the formats users send, fixtures or not (AMR, A-law, ...). */
+    @Test
+    void theBuildHasTheDecodersUsersNeed() {
+        FfmpegDecoder.load();
+        for (String name : new String[] {"mp3float", "aac", "opus", "libopus", "vorbis", "flac", "pcm_s16le",
+                "pcm_f32le", "pcm_s24le", "pcm_alaw", "pcm_mulaw", "amrnb", "amrwb", "alac", "wmav2", "ac3",
+                "adpcm_ima_wav", "adpcm_ms", "gsm_ms", "speex", "libspeex"}) {
+            boolean found = org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder_by_name(name) != null
+                && !org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder_by_name(name).isNull();
+            System.out.println("decoder " + name + ": " + (found ? "yes" : "no"));
+            if (!name.startsWith("lib")) { // FFmpeg's own decoders; the lib* wrappers are extras
+                assertTrue(found, "no " + name + " decoder in this FFmpeg build");
+            }
+        }
+    }
+
     @Test
     void bytesWithNoNameHintStillDecode() throws IOException {
         try (AudioSource s = DECODER.open(Fixtures.bytes("jfk.m4a"), null)) {
