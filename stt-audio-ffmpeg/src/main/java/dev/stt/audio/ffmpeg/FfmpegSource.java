@@ -51,6 +51,8 @@ final class FfmpegSource implements AudioSource {
     private static final int AVERROR_EAGAIN = -(System.getProperty("os.name", "").toLowerCase().contains("mac") ? 35 : 11);
 
     private final String label;
+    /** What was found, for messages once the audio stream is chosen: " (opus audio in matroska,webm)". */
+    private String context = "";
     private AVFormatContext format;
     private AVIOContext avio;
     private CallbackInput input;
@@ -158,6 +160,13 @@ final class FfmpegSource implements AudioSource {
         }
         streamIndex = av_find_best_stream(format, AVMEDIA_TYPE_AUDIO, -1, -1, (AVCodec) null, 0);
         if (streamIndex < 0) {
+            for (int i = 0; i < format.nb_streams(); i++) {
+                if (format.streams(i).codecpar().codec_type() == AVMEDIA_TYPE_AUDIO) {
+                    // FFmpeg passes over audio streams whose header gives no channels or no sample rate
+                    throw fail("its audio stream's header is unreadable: no channel count or sample rate ("
+                        + container + " with " + describeStreams() + ")");
+                }
+            }
             throw new AudioFormatException("no audio stream in '" + label + "' (" + container + " with "
                 + describeStreams() + ")");
         }
@@ -168,6 +177,7 @@ final class FfmpegSource implements AudioSource {
         }
         AVStream stream = format.streams(streamIndex);
         AVCodecParameters par = stream.codecpar();
+        context = " (" + avcodec_get_name(par.codec_id()).getString() + " audio in " + container + ")";
         AVCodec decoder = avcodec_find_decoder(par.codec_id());
         if (decoder == null || decoder.isNull()) {
             throw new AudioFormatException("cannot decode '" + label + "': unsupported audio codec '"
@@ -179,8 +189,7 @@ final class FfmpegSource implements AudioSource {
         codec.pkt_timebase(stream.time_base());
         r = avcodec_open2(codec, decoder, (PointerPointer<?>) null);
         if (r < 0) {
-            throw new AudioFormatException("cannot decode '" + label + "': cannot open the "
-                + decoder.name().getString() + " decoder: " + error(r));
+            throw fail("cannot open the " + decoder.name().getString() + " decoder: " + error(r));
         }
         declaredSeconds = declared(stream);
         packet = av_packet_alloc();
@@ -475,7 +484,7 @@ final class FfmpegSource implements AudioSource {
 
     private AudioFormatException fail(String why) {
         Exception io = input == null ? null : input.failure;
-        return new AudioFormatException("cannot decode '" + label + "': " + why
+        return new AudioFormatException("cannot decode '" + label + "': " + why + context
             + (io == null ? "" : " (reading it: " + io + ")"));
     }
 
