@@ -31,9 +31,9 @@ import org.bytedeco.javacpp.PointerPointer;
  * time is one packet, one decoded frame and its conversion, whatever the length of the file.
  *
  * <p>Ownership: this object alone frees every native object it allocates, each once, in {@link #close}
- * (also when {@link #open} fails part-way): the format context, the AVIOContext and its buffer (for
- * in-memory input), the codec context, the resampler, the packet, the frame, the output buffer and the
- * channel layout. Not thread-safe: one reader.
+ * (also when opening fails part-way): the format context, the AVIOContext and its buffer, the callback input
+ * (and its file channel), the codec context, the resampler, the packet, the frame, the output buffer and its
+ * plane array, and the channel layouts. Not thread-safe: one reader.
  */
 final class FfmpegSource implements AudioSource {
 
@@ -45,9 +45,9 @@ final class FfmpegSource implements AudioSource {
     /** As WavReader: the highest rate any real recording uses. */
     static final int MAX_SAMPLE_RATE = 768_000;
     private static final int AVIO_BUFFER_BYTES = 64 * 1024;
-    /** AVERROR(EAGAIN): EAGAIN is 35 on macOS, 11 on Linux and Windows. */
     /** AVERROR(EPERM), what a nested open refused by the protocol whitelist returns; EPERM is 1 everywhere. */
     private static final int AVERROR_EPERM = -1;
+    /** AVERROR(EAGAIN): EAGAIN is 35 on macOS, 11 on Linux and Windows. */
     private static final int AVERROR_EAGAIN = -(System.getProperty("os.name", "").toLowerCase().contains("mac") ? 35 : 11);
 
     private final String label;
