@@ -38,7 +38,7 @@ public final class DecodeSpeed {
 
     private static final String[] FORMATS = {
         "jfk.mp3", "jfk.m4a", "jfk.ogg", "jfk.opus", "jfk.webm", "jfk.flac", "jfk.mp4", "jfk-stereo-22k.mkv",
-        "jfk-stereo-44k-adpcm.wav", "jfk-8k-mulaw.wav"};
+        "jfk-stereo-44k-adpcm.wav", "jfk-8k-mulaw.wav", "jfk.amr"};
 
     private DecodeSpeed() {
     }

@@ -44,7 +44,8 @@ class FfmpegDecoderFormatsTest {
             Arguments.of("jfk.mp4", 16000, 0.90),                   // AAC beside an MPEG-4 video track
             Arguments.of("jfk-stereo-22k.mkv", 22050, 0.85),        // Vorbis stereo 22.05 kHz in Matroska
             Arguments.of("jfk-stereo-44k-adpcm.wav", 44100, 0.98),  // IMA ADPCM stereo: WavReader refuses it
-            Arguments.of("jfk-8k-mulaw.wav", 8000, 0.97));          // G.711 µ-law, 8 kHz
+            Arguments.of("jfk-8k-mulaw.wav", 8000, 0.97),           // G.711 µ-law, 8 kHz
+            Arguments.of("jfk.amr", 8000, 0.80));                   // AMR-NB 12.2 kb/s (MakeAmrFixture)
     }
 
     @ParameterizedTest(name = "{0}")

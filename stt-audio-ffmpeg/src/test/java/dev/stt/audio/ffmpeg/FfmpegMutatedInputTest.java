@@ -21,7 +21,7 @@ class FfmpegMutatedInputTest {
 
     private static final String[] FIXTURES = {
         "jfk.mp3", "jfk.m4a", "jfk.ogg", "jfk.opus", "jfk.webm", "jfk.flac", "jfk.mp4", "jfk-stereo-22k.mkv",
-        "jfk-stereo-44k-adpcm.wav", "jfk-8k-mulaw.wav"};
+        "jfk-stereo-44k-adpcm.wav", "jfk-8k-mulaw.wav", "jfk.amr"};
 
     @Test
     void mutatedFilesDecodeOrAreRefused() {
