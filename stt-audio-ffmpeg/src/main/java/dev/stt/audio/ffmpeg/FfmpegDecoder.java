@@ -42,7 +42,7 @@ public final class FfmpegDecoder implements AudioDecoder {
 
     @Override
     public AudioSource open(byte[] data, String nameHint) throws IOException {
-        String label = nameHint == null || nameHint.isBlank() ? "upload" : nameHint;
+        String label = nameHint == null || nameHint.isBlank() ? "upload" : printable(nameHint);
         if (data.length == 0) {
             throw new AudioFormatException("cannot decode '" + label + "': it is empty (0 bytes)");
         }
@@ -50,9 +50,22 @@ public final class FfmpegDecoder implements AudioDecoder {
         return FfmpegSource.openBytes(data, nameHint, label);
     }
 
+    /**
+     * An upload's name as it may appear in a message (which a door puts in a response or a log): control
+     * characters (a newline forging a log line) become '?', and past 120 characters it is cut with "...".
+     */
+    static String printable(String name) {
+        StringBuilder s = new StringBuilder(Math.min(name.length(), 123));
+        name.codePoints().limit(120).forEach(c -> s.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        if (name.codePointCount(0, name.length()) > 120) {
+            s.append("...");
+        }
+        return s.toString();
+    }
+
     private static String label(Path file) {
         Path name = file.getFileName();
-        return name == null ? file.toString() : name.toString();
+        return printable(name == null ? file.toString() : name.toString());
     }
 
     /** Loads the natives once; every later call is a volatile read. */

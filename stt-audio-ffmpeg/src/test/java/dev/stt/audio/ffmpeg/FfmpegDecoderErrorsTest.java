@@ -237,6 +237,15 @@ class FfmpegDecoderErrorsTest {
     }
 
     @Test
+    void anUploadsNameIsMadePrintableInMessages() {
+        AudioFormatException e = refused(() -> DECODER.open(randomBytes(1000, 5), "a\nFAKE LOG LINE\r.mp3"));
+        assertTrue(e.getMessage().startsWith("cannot decode 'a?FAKE LOG LINE?.mp3': "), e.getMessage());
+        String longName = "x".repeat(500) + ".mp3";
+        AudioFormatException f = refused(() -> DECODER.open(randomBytes(1000, 6), longName));
+        assertTrue(f.getMessage().startsWith("cannot decode '" + "x".repeat(120) + "...': "), f.getMessage());
+    }
+
+    @Test
     void closeTwiceAndReadAfterClose() throws IOException {
         AudioSource s = DECODER.open(Fixtures.bytes("jfk.flac"), "jfk.flac");
         s.read(new float[100]);
