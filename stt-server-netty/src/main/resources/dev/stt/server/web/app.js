@@ -142,7 +142,7 @@ function render(m) {
     if (!text.trim()) continue;
     const span = document.createElement('span');
     span.className = it.done ? 'turn' : 'turn interim';
-    span.textContent = text.trim() + ' ';
+    span.textContent = text.replace(/\s+/g, ' ').trim() + ' ';
     frag.append(span);
   }
   ui.transcript.replaceChildren(frag);
@@ -209,7 +209,8 @@ async function startMic() {
   let stream;
   try {
     stream = await navigator.mediaDevices.getUserMedia({
-      audio: { channelCount: 1, echoCancellation: true, noiseSuppression: false, autoGainControl: true },
+      // the models want the voice as it is: the browser's call processing (echo, noise, gain) only colours it
+      audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false },
     });
   } catch (err) {
     show(ui.status, micError(err), 'error');
@@ -512,6 +513,7 @@ async function transcribeFile(file) {
 
 // ---- wiring ------------------------------------------------------------------------------------------
 
+$('settings').addEventListener('submit', (e) => e.preventDefault()); // Enter in the key field goes nowhere
 ui.start.addEventListener('click', startMic);
 ui.stop.addEventListener('click', stopMic);
 ui.file.addEventListener('change', () => {
