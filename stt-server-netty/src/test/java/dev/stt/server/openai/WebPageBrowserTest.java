@@ -10,18 +10,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +27,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.stream.Stream;
@@ -48,8 +42,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * API key. The page must show the clip's words (WER ≤ 25 % on the first pass), transcribe an uploaded file,
  * offer its subtitles, and log no console error. A screenshot goes to {@code target/page.png}.
  *
- * <p>Fails, never skips, when Chromium is missing: {@code .ci/run} installs it ({@code chromium chromium-driver});
- * {@code STT_CHROMIUM} and {@code STT_CHROMEDRIVER} point elsewhere.
+ * <p>Fails, never skips, when Chromium is missing ({@link Chromium}; {@code .ci/run} installs it).
  */
 class WebPageBrowserTest {
 
@@ -64,13 +57,7 @@ class WebPageBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path chromium = Path.of(System.getenv().getOrDefault("STT_CHROMIUM", "/usr/bin/chromium"));
-        Path chromedriver = Path.of(System.getenv().getOrDefault("STT_CHROMEDRIVER", "/usr/bin/chromedriver"));
-        if (!Files.isExecutable(chromium) || !Files.isExecutable(chromedriver)) {
-            fail("the browser test needs Chromium and ChromeDriver: " + chromium + (Files.isExecutable(chromium) ? " found" : " missing")
-                    + ", " + chromedriver + (Files.isExecutable(chromedriver) ? " found" : " missing")
-                    + ". Install them with `apt-get install -y chromium chromium-driver` (.ci/run does), or set STT_CHROMIUM / STT_CHROMEDRIVER.");
-        }
+        Chromium.require();
         jfk = SpeechCorpus.load(TestData.speechDir()).stream().filter(c -> c.name().contains("jfk")).findFirst().orElseThrow();
 
         ServerConfig c = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withWorkers(2);
@@ -78,32 +65,13 @@ class WebPageBrowserTest {
         server.models().loaded().get(120, TimeUnit.SECONDS);
         assertTrue(server.models().ready(), "models failed: " + server.models().failure());
 
-        Path target = Path.of("target").toAbsolutePath();
-        Path profile = Files.createTempDirectory(target, "chromium-profile-");
-        downloads = Files.createDirectories(target.resolve("browser-downloads"));
+        downloads = Files.createDirectories(Path.of("target", "browser-downloads").toAbsolutePath());
         try (Stream<Path> old = Files.list(downloads)) {
             for (Path p : old.toList()) {
                 Files.delete(p);
             }
         }
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1024,880",
-                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                "--use-file-for-fake-audio-capture=" + jfk.wav().toAbsolutePath(),
-                "--autoplay-policy=no-user-gesture-required");
-        options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
-                "download.prompt_for_download", false));
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        // the driver's path is given, so Selenium Manager never runs (it would try the network)
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
-                .usingAnyFreePort().withLogFile(target.resolve("chromedriver.log").toFile()).build();
-        driver = new ChromeDriver(service, options);
-        driver.manage().window().setSize(new Dimension(1024, 880));
+        driver = Chromium.start(jfk.wav(), true, downloads);
     }
 
     @AfterAll
