@@ -224,6 +224,7 @@ async function startMic() {
     // audio is captured from the start and queued while the socket connects, so the first words are kept
     m.context = new AudioContext();
     await m.context.audioWorklet.addModule('/audio-worklet.js');
+    if (m.stopping) return; // Stop was pressed while the worklet loaded
     m.source = m.context.createMediaStreamSource(stream);
     m.node = new AudioWorkletNode(m.context, 'pcm16-24k', { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1] });
     m.node.port.onmessage = (e) => {
@@ -241,9 +242,11 @@ async function startMic() {
     m.source.connect(m.node);
     m.node.connect(m.context.destination); // silent: keeps the node in the rendered graph
     if (m.context.state === 'suspended') await m.context.resume();
+    if (m.stopping) return;
   } catch (err) {
     teardownAudio(m);
-    mic = null;
+    if (m.stopping) return; // stopped while starting: the context was closed under it
+    if (mic === m) mic = null;
     show(ui.status, `Cannot process microphone audio in this browser: ${err.message}`, 'error');
     ui.start.disabled = false;
     ui.stop.disabled = true;
@@ -284,7 +287,7 @@ function connect(m) {
     if (m.stopping) return;
     // not asked for: the server refused, went away, or the network dropped
     teardownAudio(m);
-    mic = null;
+    if (mic === m) mic = null;
     ui.start.disabled = false;
     ui.stop.disabled = true;
     ui.level.value = 0;
@@ -347,7 +350,7 @@ async function stopMic() {
     }
   }
   render(m);
-  mic = null;
+  if (mic === m) mic = null;
   ui.start.disabled = false;
   show(ui.status, 'Stopped. Press Start to go on.');
 }
@@ -460,6 +463,11 @@ async function transcribeFile(file) {
   let res;
   try {
     res = await post(file, 'verbose_json', true);
+    if (res.status === 400) {
+      // a server that streams may refuse to stream verbose_json: ask again without streaming
+      const body = await res.clone().json().catch(() => null);
+      if (/stream/i.test(body?.error?.message ?? '') || body?.error?.param === 'stream') res = await post(file, 'verbose_json', false);
+    }
   } catch {
     show(ui.fileStatus, 'Lost the connection to the server while sending the file.', 'error');
     return;

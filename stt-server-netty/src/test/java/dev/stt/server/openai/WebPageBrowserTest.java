@@ -137,6 +137,9 @@ class WebPageBrowserTest {
         Path vtt = downloads.resolve("jfk.vtt");
         new WebDriverWait(driver, Duration.ofSeconds(20)).withMessage(() -> "no " + vtt).until(d -> Files.isRegularFile(vtt));
         assertTrue(Files.readString(vtt).startsWith("WEBVTT\n\n00:00:0"), Files.readString(vtt));
+        // the page builds them from verbose_json's segments: the same documents the server writes itself
+        assertEquals(serverSubtitles("srt"), srtText, "the page's SRT differs from the server's");
+        assertEquals(serverSubtitles("vtt"), Files.readString(vtt), "the page's VTT differs from the server's");
 
         // the microphone: Chromium's fake device plays jfk.wav from the moment it is opened, then again
         long t0 = System.nanoTime();
@@ -189,6 +192,24 @@ class WebPageBrowserTest {
         List<String> errors = new ArrayList<>();
         console.stream().filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).forEach(e -> errors.add(e.getMessage()));
         assertEquals(List.of(), errors, "the browser console has errors");
+    }
+
+    /** {@code POST /v1/audio/transcriptions} of the clip with {@code response_format=format}, outside the browser. */
+    private static String serverSubtitles(String format) throws Exception {
+        String boundary = "----stt-page-test";
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"response_format\"\r\n\r\n" + format
+                + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"jfk.wav\"\r\n"
+                + "Content-Type: audio/wav\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        body.writeBytes(Files.readAllBytes(jfk.wav()));
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.net.http.HttpResponse<String> res = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + server.port() + "/v1/audio/transcriptions"))
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, res.statusCode(), res.body());
+        return res.body();
     }
 
     /** The completed turns only (interim text may still change). */
