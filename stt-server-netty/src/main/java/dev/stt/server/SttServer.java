@@ -91,6 +91,9 @@ public final class SttServer implements AutoCloseable {
         routes.put("/ready", SttServer::ready);
         routes.put("/metrics", (s, ctx, req) -> HttpResponses.send(ctx, req, HttpResponseStatus.OK,
                 "text/plain; version=0.0.4; charset=utf-8", s.metrics.scrape()));
+        // the live-captions page for browsers at GET / (a WebSocket upgrade at / still reaches the door)
+        WebPage page = new WebPage();
+        WebPage.paths().forEach(p -> routes.put(p, page));
     }
 
     /** The models a real server runs: Silero VAD and the configured engine, from the model store. */

@@ -1,6 +1,7 @@
 package dev.stt.server.openai;
 
 import dev.stt.protocol.openai.OpenAiErrors;
+import dev.stt.server.WebPage;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -18,7 +19,8 @@ import java.util.Set;
 /**
  * Requires the API key on every door (WebSocket upgrades and HTTP requests alike), in any of the forms
  * OpenAI's SDKs send it: {@code Authorization: Bearer <key>}, {@code ?api_key=<key>}, or the browser
- * subprotocol {@code openai-insecure-api-key.<key>}. Health, readiness and metrics stay open for probes.
+ * subprotocol {@code openai-insecure-api-key.<key>}. Health, readiness and metrics stay open for probes, and
+ * the browser page's static files ({@link WebPage}) for people.
  * Sits before the aggregator, so a refused request's body is dropped, never buffered.
  */
 final class ApiKeyGuard extends ChannelInboundHandlerAdapter {
@@ -49,8 +51,8 @@ final class ApiKeyGuard extends ChannelInboundHandlerAdapter {
 
     private boolean allowed(HttpRequest req) {
         QueryStringDecoder q = new QueryStringDecoder(req.uri());
-        if (OPEN_PATHS.contains(q.path())) {
-            return true;
+        if (OPEN_PATHS.contains(q.path()) || WebPage.isPageRequest(req)) {
+            return true; // the page's static files hold no secret: the page asks for the key itself
         }
         String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && matches(auth.substring(7).strip())) {
