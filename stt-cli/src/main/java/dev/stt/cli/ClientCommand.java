@@ -2,23 +2,28 @@ package dev.stt.cli;
 
 import dev.stt.protocol.client.WholeTextMessages;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.stt.audio.AudioClip;
+import dev.stt.audio.AudioFiles;
+import dev.stt.audio.AudioFormatException;
+import dev.stt.audio.AudioSource;
 import dev.stt.audio.Pcm16;
-import dev.stt.audio.WavReader;
+import dev.stt.audio.Resampler;
 import dev.stt.protocol.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code stt client}: the original service's test client. Streams a WAV over the original protocol in
+ * {@code stt client}: the original service's test client. Decodes any audio file and streams it over the original protocol in
  * chunks (at real-time pace unless {@code --fast}), commits at the end and prints each transcript.
  */
 final class ClientCommand implements Subcommand {
@@ -36,23 +41,38 @@ final class ClientCommand implements Subcommand {
 
     @Override
     public String summary() {
-        return "[--url ws://127.0.0.1:8000/] [--chunk-ms 100] [--fast] FILE.wav   stream a file, print transcripts";
+        return "[--url ws://127.0.0.1:8000/] [--chunk-ms 100] [--fast] FILE   stream an audio file (any format), print transcripts";
     }
 
     @Override
     public int run(List<String> args) throws Exception {
         Flags f = Flags.parse(args, Set.of("url", "chunk-ms"), Set.of("fast"));
         if (f.positional.size() != 1) {
-            throw new SttCommand.UsageException("give one WAV file to stream, e.g. stt client speech.wav");
+            throw new SttCommand.UsageException("give one audio file to stream, e.g. stt client samples/jfk.wav");
         }
-        AudioClip clip = WavReader.read(Path.of(f.positional.get(0)));
-        int rate = clip.sampleRate() >= 8_000 && clip.sampleRate() <= 48_000 ? clip.sampleRate() : 16_000;
-        float[] samples = rate == clip.sampleRate() ? clip.samples() : clip.toMono16k();
         int chunkMs = f.integer("chunk-ms", 100);
         if (chunkMs < 10 || chunkMs > 10_000) {
             throw new SttCommand.UsageException("--chunk-ms must be 10..10000");
         }
-        boolean fast = f.has("fast");
+        Path file = Path.of(f.positional.get(0));
+        if (!Files.isRegularFile(file)) {
+            System.err.println("stt client: " + file + ": no such file");
+            return 1;
+        }
+        String url = f.get("url", "ws://127.0.0.1:8000/");
+        try (AudioSource audio = AudioFiles.open(file)) {
+            return stream(audio, url, chunkMs, f.has("fast"));
+        } catch (AudioFormatException e) {
+            System.err.println("stt client: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** Decodes the file piece by piece and streams it, at its own rate where the server takes that rate, else at 16 kHz. */
+    private int stream(AudioSource audio, String url, int chunkMs, boolean fast) throws Exception {
+        boolean served = audio.sampleRate() >= 8_000 && audio.sampleRate() <= 48_000;
+        int rate = served ? audio.sampleRate() : 16_000;
+        Resampler resampler = served ? null : new Resampler(audio.sampleRate(), rate);
         AtomicLong lastMessage = new AtomicLong(System.nanoTime());
         Completion done = new Completion();
         WholeTextMessages server = new WholeTextMessages(text -> {
@@ -60,16 +80,29 @@ final class ClientCommand implements Subcommand {
             lastMessage.set(System.nanoTime());
         });
         CompletableFuture<Integer> closed = server.closed();
-        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create(f.get("url", "ws://127.0.0.1:8000/")), server).get(10, TimeUnit.SECONDS);
-        int chunk = rate * chunkMs / 1000;
+        WebSocket ws;
+        try {
+            ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(url), server).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            System.err.println("stt client: cannot connect to " + url + ": "
+                    + (cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName()) + " (is `stt serve` running?)");
+            return 1;
+        }
+        float[] piece = new float[Math.max(1, audio.sampleRate() * chunkMs / 1000)];
+        long sent = 0;
         long start = System.nanoTime();
-        for (int at = 0; at < samples.length && !closed.isDone(); at += chunk) {
-            int n = Math.min(chunk, samples.length - at);
-            String audio = Base64.getEncoder().encodeToString(Pcm16.encode(samples, at, n));
-            ws.sendText("{\"type\":\"input_audio_buffer.append\",\"sample_rate\":" + rate + ",\"audio\":\"" + audio + "\"}", true).join();
+        int n;
+        while (!closed.isDone() && (n = audio.read(piece)) >= 0) {
+            float[] chunk = resampler == null ? java.util.Arrays.copyOf(piece, n) : resampler.process(piece, 0, n);
+            if (chunk.length == 0) {
+                continue;
+            }
+            String b64 = Base64.getEncoder().encodeToString(Pcm16.encode(chunk, 0, chunk.length));
+            ws.sendText("{\"type\":\"input_audio_buffer.append\",\"sample_rate\":" + rate + ",\"audio\":\"" + b64 + "\"}", true).join();
+            sent += chunk.length;
             if (!fast) {
-                long due = start + (long) ((at + n) * 1e9 / rate);
+                long due = start + (long) (sent * 1e9 / rate);
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);

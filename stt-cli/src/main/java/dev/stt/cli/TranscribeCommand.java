@@ -67,7 +67,7 @@ final class TranscribeCommand implements Subcommand {
 
     @Override
     public String summary() {
-        return "[--model M] [--format text|json|srt|vtt] [--threads N] [--device cpu|cuda|auto] [-o DIR] FILE...   transcribe WAV files";
+        return "[--model M] [--format text|json|srt|vtt] [--threads N] [--device cpu|cuda|auto] [-o DIR] FILE...   transcribe audio and video files (any format FFmpeg reads)";
     }
 
     @Override
