@@ -276,7 +276,8 @@ public final class TranscriptionSession implements AutoCloseable {
         synchronized (interimLock) {
             asOf = utterance;
         }
-        outstanding.incrementAndGet();
+        // not counted in outstanding(): optional work must not hold up a drain or a door's backpressure; the
+        // server still waits for the inference workers before it closes the engine
         boolean taken = pipeline.inference().submitIfIdle(() -> {
             try {
                 synchronized (interimLock) {
@@ -296,14 +297,11 @@ public final class TranscriptionSession implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 log.debug("interim decode failed", e);
-            } finally {
-                outstanding.decrementAndGet();
             }
         });
         if (taken) {
             INTERIM_STARTED.increment();
         } else {
-            outstanding.decrementAndGet();
             INTERIM_SKIPPED.increment();
         }
     }

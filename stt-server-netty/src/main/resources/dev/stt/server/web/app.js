@@ -462,12 +462,8 @@ async function transcribeFile(file) {
   const started = performance.now();
   let res;
   try {
-    res = await post(file, 'verbose_json', true);
-    if (res.status === 400) {
-      // a server that streams may refuse to stream verbose_json: ask again without streaming
-      const body = await res.clone().json().catch(() => null);
-      if (/stream/i.test(body?.error?.message ?? '') || body?.error?.param === 'stream') res = await post(file, 'verbose_json', false);
-    }
+    // streamed: the text grows as each piece is transcribed; subtitles are asked for when wanted
+    res = await post(file, 'json', true);
   } catch {
     show(ui.fileStatus, 'Lost the connection to the server while sending the file.', 'error');
     return;
