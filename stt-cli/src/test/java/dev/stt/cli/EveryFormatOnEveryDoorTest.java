@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stt.engine.Device;
 import dev.stt.eval.TestData;
 import dev.stt.eval.WordErrorRate;
+import dev.stt.testkit.Uploads;
 import dev.stt.server.ServerConfig;
 import dev.stt.server.SttServer;
 import dev.stt.server.openai.OpenAiCompatibility;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -107,14 +109,6 @@ class EveryFormatOnEveryDoorTest {
     }
 
     private static HttpResponse<String> post(Path file) throws Exception {
-        String boundary = "----stt-format-test";
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file.getFileName()
-                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(Files.readAllBytes(file));
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/audio/transcriptions"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+        return Uploads.post("http://127.0.0.1:" + server.port() + "/v1/audio/transcriptions", file, Map.of());
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stt.engine.Device;
 import dev.stt.eval.SpeechCorpus;
 import dev.stt.eval.TestData;
+import dev.stt.testkit.Uploads;
 import dev.stt.server.ServerConfig;
 import dev.stt.server.SttServer;
 import dev.stt.server.openai.OpenAiCompatibility;
@@ -80,17 +81,7 @@ class SameTextOnEveryDoorTest {
     }
 
     private static String upload(Path wav) throws Exception {
-        String boundary = "----stt-test-boundary";
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nmoonshine-tiny\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + wav.getFileName()
-                + "\"\r\nContent-Type: audio/wav\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(Files.readAllBytes(wav));
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + server.port() + "/v1/audio/transcriptions"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = Uploads.post("http://127.0.0.1:" + server.port() + "/v1/audio/transcriptions", wav, Map.of("model", "moonshine-tiny"));
         assertEquals(200, r.statusCode(), r.body());
         return new ObjectMapper().readTree(r.body()).path("text").asText();
     }

@@ -10,6 +10,7 @@ import dev.stt.audio.Pcm16;
 import dev.stt.audio.WavReader;
 import dev.stt.eval.SpeechCorpus;
 import dev.stt.eval.TestData;
+import dev.stt.testkit.Signals;
 import dev.stt.eval.TextNormalizer;
 import dev.stt.eval.WordErrorRate;
 import dev.stt.segment.SpeechSegment;
@@ -64,7 +65,7 @@ class TranscribeCommandTest {
             parts.add(new float[RATE]);
             reference.append(c.reference()).append(' ');
         }
-        Path joined = writeWav(tmp.resolve("joined.wav"), concat(parts));
+        Path joined = writeWav(tmp.resolve("joined.wav"), Signals.concat(parts));
 
         Run r = run("--format", "json", "--threads", "1", joined.toString());
         assertEquals(0, r.status(), r.err());
@@ -112,7 +113,7 @@ class TranscribeCommandTest {
         // 2 s silence, JFK (whose 0.5 s pauses stay inside one cue), 2 s silence, "he could wait no longer"
         float[] speech = WavReader.read(jfk).toMono16k();
         float[] second = WavReader.read(TestData.speechDir().resolve("librispeech/1089-134691-0000.wav")).toMono16k();
-        Path file = writeWav(tmp.resolve("two.wav"), concat(List.of(new float[2 * RATE], speech, new float[2 * RATE], second)));
+        Path file = writeWav(tmp.resolve("two.wav"), Signals.concat(List.of(new float[2 * RATE], speech, new float[2 * RATE], second)));
         Run srt = run("--format", "srt", "--threads", "1", file.toString());
         assertEquals(0, srt.status(), srt.err());
         String[] blocks = srt.out().strip().split("\n\n");
@@ -183,15 +184,6 @@ class TranscribeCommandTest {
         return Integer.parseInt(p[0]) * 3600 + Integer.parseInt(p[1]) * 60 + Double.parseDouble(p[2]);
     }
 
-    private static float[] concat(List<float[]> parts) {
-        float[] all = new float[parts.stream().mapToInt(p -> p.length).sum()];
-        int at = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, all, at, p.length);
-            at += p.length;
-        }
-        return all;
-    }
 
     /** A canonical 44-byte-header PCM16 mono WAV at 16 kHz. */
     private static Path writeWav(Path file, float[] samples) throws IOException {

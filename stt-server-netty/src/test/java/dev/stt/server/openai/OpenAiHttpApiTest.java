@@ -9,6 +9,7 @@ import dev.stt.audio.WavReader;
 import dev.stt.audio.WavWriter;
 import dev.stt.eval.SpeechCorpus;
 import dev.stt.eval.TestData;
+import dev.stt.testkit.Signals;
 import dev.stt.eval.TextNormalizer;
 import dev.stt.eval.WordErrorRate;
 import dev.stt.server.ServerConfig;
@@ -53,7 +54,7 @@ class OpenAiHttpApiTest {
             parts.add(new float[16_000]);
         }
         Path joined = tmp.resolve("joined.wav");
-        Files.write(joined, WavWriter.toBytes(concat(parts), 16_000));
+        Files.write(joined, WavWriter.toBytes(Signals.concat(parts), 16_000));
         out = NodeHarness.run(Map.of(), "api.mjs", "http://127.0.0.1:" + server.port() + "/v1", TestData.jfkWav().toString(), joined.toString());
     }
 
@@ -145,13 +146,4 @@ class OpenAiHttpApiTest {
         }
     }
 
-    private static float[] concat(List<float[]> parts) {
-        float[] all = new float[parts.stream().mapToInt(p -> p.length).sum()];
-        int at = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, all, at, p.length);
-            at += p.length;
-        }
-        return all;
-    }
 }
