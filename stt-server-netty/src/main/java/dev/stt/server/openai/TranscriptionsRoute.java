@@ -18,6 +18,9 @@ import dev.stt.server.HttpResponses;
 import dev.stt.server.HttpRoute;
 import dev.stt.server.SttServer;
 import dev.stt.session.Pipeline;
+import dev.stt.server.InFlight;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
@@ -80,31 +83,74 @@ final class TranscriptionsRoute implements HttpRoute {
                     OpenAiErrors.json("Server models not initialized.", "server_error", null, "models_not_ready"));
             return;
         }
+        String refused = audioLimits(server, form);
+        if (refused != null) {
+            server.metrics().error("invalid_audio");
+            HttpResponses.json(ctx, req, HttpResponseStatus.BAD_REQUEST, OpenAiErrors.invalidRequest(refused, "file"));
+            return;
+        }
         boolean keepAliveReq = io.netty.handler.codec.http.HttpUtil.isKeepAlive(req);
         FullHttpRequest head = new io.netty.handler.codec.http.DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri());
         io.netty.handler.codec.http.HttpUtil.setKeepAlive(head, keepAliveReq);
+        Channel ch = ctx.channel();
+        InFlight.begin(ch); // until the answer is written, the connection's silence is our work, not idleness
         try {
             server.inference().submit(() -> {
+                ChannelFuture answered = null;
                 try {
                     TranscriptionResult result = transcribe(pipeline, server, form);
                     server.metrics().audio(result.durationSeconds());
-                    HttpResponses.send(ctx, head, HttpResponseStatus.OK, form.format().contentType(),
+                    answered = HttpResponses.send(ctx, head, HttpResponseStatus.OK, form.format().contentType(),
                             form.format().render(result, form.words()));
                 } catch (AudioFormatException e) {
-                    HttpResponses.json(ctx, head, HttpResponseStatus.BAD_REQUEST, OpenAiErrors.invalidRequest(
+                    server.metrics().error("invalid_audio");
+                    answered = HttpResponses.json(ctx, head, HttpResponseStatus.BAD_REQUEST, OpenAiErrors.invalidRequest(
                             "could not read audio file '" + form.fileName() + "': " + e.getMessage()
                                     + " (this server reads WAV files, PCM16)", "file"));
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
+                    // every request is answered, whatever broke; an OutOfMemoryError ends the process
+                    // (-XX:+ExitOnOutOfMemoryError) before it gets here, where the launcher and images set it
+                    server.metrics().error("internal");
                     log.warn("transcription of {} failed", form.fileName(), e);
-                    HttpResponses.json(ctx, head, HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                            OpenAiErrors.json("transcription failed: " + e.getMessage(), "server_error", null, null));
+                    String why = e instanceof RuntimeException && e.getMessage() != null ? e.getMessage() : "internal server error";
+                    answered = HttpResponses.json(ctx, head, HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                            OpenAiErrors.json("transcription failed: " + why, "server_error", null, null));
+                    if (e instanceof VirtualMachineError vm) {
+                        throw vm;
+                    }
+                } finally {
+                    InFlight.endAfter(ch, answered);
                 }
             });
         } catch (RejectedExecutionException e) {
+            InFlight.end(ch);
             server.metrics().error("overloaded");
             HttpResponses.json(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE,
                     OpenAiErrors.json("server busy: the inference queue is full; retry later", "server_error", null, "server_busy"));
         }
+    }
+
+    /**
+     * Why a WAV upload is refused by its header alone (rate, length), or null: checked on the event loop,
+     * before a sample is decoded or resampled. Other containers are left to the decoder.
+     */
+    static String audioLimits(SttServer server, Form form) {
+        byte[] b = form.file();
+        if (b.length < 4 || b[0] != 'R' || b[1] != 'I' || b[2] != 'F' || b[3] != 'F') {
+            return null;
+        }
+        WavReader.Header h;
+        try {
+            h = WavReader.header(b);
+        } catch (AudioFormatException e) {
+            return "could not read audio file '" + form.fileName() + "': " + e.getMessage() + " (this server reads WAV files, PCM16)";
+        }
+        int max = server.config().maxAudioSeconds();
+        if (h.durationSeconds() > max) {
+            return String.format(java.util.Locale.ROOT, "audio file '%s' is %.1f s long, over this server's limit of %d s "
+                    + "(STT_MAX_AUDIO_SECONDS)", form.fileName(), h.durationSeconds(), max);
+        }
+        return null;
     }
 
     private static String paramOf(Exception e) {
