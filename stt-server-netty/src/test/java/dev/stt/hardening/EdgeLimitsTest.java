@@ -16,6 +16,8 @@ import dev.stt.server.AccessPolicy;
 import dev.stt.server.ModelLoader;
 import dev.stt.server.ServerConfig;
 import dev.stt.server.SttServer;
+import dev.stt.server.WebSocketSessionHandler;
+import io.netty.channel.ChannelHandlerContext;
 import dev.stt.server.openai.OpenAiCompatibility;
 import dev.stt.server.openai.OpenAiOptions;
 import java.io.IOException;
@@ -78,12 +80,40 @@ class EdgeLimitsTest {
         return () -> new ModelLoader.Models(vad, engine);
     }
 
+    /** A door that answers any text message with 20 MiB of text: what a client that does not read piles up. */
+    static final class Flood extends WebSocketSessionHandler {
+        Flood(SttServer server) {
+            super(server);
+        }
+
+        @Override
+        protected void onText(ChannelHandlerContext ctx, String text) {
+            String mib = "x".repeat(1 << 20);
+            for (int i = 0; i < 20; i++) {
+                send(ctx, mib);
+            }
+        }
+
+        @Override
+        protected void onBinary(ChannelHandlerContext ctx, byte[] data) {
+        }
+
+        @Override
+        protected void sendError(ChannelHandlerContext ctx, String code, String message) {
+        }
+
+        @Override
+        protected void onClose() {
+        }
+    }
+
     @BeforeAll
     static void start() throws Exception {
         ServerConfig c = ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withWorkers(1)
                 .withLimits(SESSIONS, MAX_MESSAGE, 60, 4, 8).withEdgeLimits(3600, 1, 2048, 512);
         AccessPolicy policy = AccessPolicy.fromEnvironment(Map.of("STT_ALLOWED_ORIGINS", ALLOWED));
-        server = OpenAiCompatibility.install(policy.install(new SttServer(c, stubModels())), OpenAiOptions.DEFAULTS).start();
+        SttServer s = new SttServer(c, stubModels()).door("/flood", (srv, upgrade) -> new Flood(srv));
+        server = OpenAiCompatibility.install(policy.install(s), OpenAiOptions.DEFAULTS).start();
         server.models().loaded().get(10, TimeUnit.SECONDS);
         assertTrue(server.models().ready());
     }
@@ -294,6 +324,30 @@ class EdgeLimitsTest {
         } finally {
             failed.shutdown();
         }
+    }
+
+    @Test
+    void outputPilingUpForAClientThatDoesNotReadIsBoundedAndTheConnectionClosed() throws Exception {
+        try (RawSocket s = RawSocket.websocket(server.port(), "/flood")) {
+            s.socket.setReceiveBufferSize(64 * 1024);
+            s.sendFrame(1, ascii("go"));
+            Thread.sleep(2_000); // not reading: 20 MiB of answers pile up on the server
+            long received = 0;
+            byte[] buf = new byte[64 * 1024];
+            boolean ended = false;
+            try {
+                for (int n; (n = s.in.read(buf)) >= 0; ) {
+                    received += n;
+                }
+                ended = true;
+            } catch (java.net.SocketException reset) {
+                ended = true;
+            }
+            assertTrue(ended, "the connection was not closed");
+            assertTrue(received < 12L << 20, received + " bytes were queued for a client that did not read");
+        }
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(url("/metrics"))).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("kind=\"output_backlog\""), "the close is counted");
     }
 
     static byte[] ascii(String s) {
