@@ -86,6 +86,8 @@ public final class SttServer implements AutoCloseable {
         this.inference = new InferenceExecutor("stt-inference", config.inferenceWorkers(), config.inferenceQueue());
         this.metrics = new ServerMetrics(inference::queued);
         this.connections = new ConnectionLimit(config.maxConnections(), config.maxConnectionsPerAddress());
+        metrics.gauge("stt.output.queued.bytes", "bytes written to clients and not yet taken by their sockets", this::queuedOutputBytes);
+        metrics.gauge("stt.connections.open", "TCP connections open now", connections::open);
         WebSocketDoor original = (server, upgrade) -> new OriginalProtocolHandler(server);
         doors.put("/", original);
         doors.put("/ws", original);
@@ -251,6 +253,18 @@ public final class SttServer implements AutoCloseable {
 
     public void sessionConfig(SessionConfig c) {
         this.sessionConfig = c;
+    }
+
+    /** Output queued in the server for all clients (not yet taken by their sockets); bounded per connection. */
+    public long queuedOutputBytes() {
+        long sum = 0;
+        for (Channel ch : channels) {
+            io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+            if (out != null) {
+                sum += out.totalPendingWriteBytes();
+            }
+        }
+        return sum;
     }
 
     ConnectionLimit connections() {

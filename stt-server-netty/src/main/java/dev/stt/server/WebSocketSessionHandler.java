@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +89,8 @@ public abstract class WebSocketSessionHandler extends SimpleChannelInboundHandle
             }
             sendError(ctx, "idle_timeout", "no message for " + server.config().idleTimeoutSeconds() + " s: closing");
             ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE, "idle")).addListener(f -> ctx.close());
+            // a client that reads nothing never takes the close frame: it gets a moment, not forever
+            ctx.executor().schedule(() -> ctx.close(), 2, TimeUnit.SECONDS);
             return;
         }
         super.userEventTriggered(ctx, evt);

@@ -165,11 +165,14 @@ class EdgeLimitsTest {
             "POST /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
                     + "Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\nContent-Length: 0\r\n\r\n",
         };
+        List<String> notAnswered400 = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             try (RawSocket s = new RawSocket(server.port())) {
                 s.write(bad[i % 2]);
                 String answer = s.readAll();
-                assertTrue(answer.startsWith("HTTP/1.1 400"), "rejected upgrade " + i + " answered: " + answer);
+                if (!answer.startsWith("HTTP/1.1 400")) {
+                    notAnswered400.add(i + ": '" + answer + "'");
+                }
             }
         }
         HardeningClient.await("the rejected connections to close", () -> {
@@ -193,6 +196,7 @@ class EdgeLimitsTest {
         } finally {
             open.forEach(WebSocket::abort);
         }
+        assertEquals(List.of(), notAnswered400, "rejected upgrades are answered 400");
         HardeningClient.await("/ready to say ready again", () -> {
             try {
                 return ready().path("status").asText().equals("ready");
@@ -242,8 +246,8 @@ class EdgeLimitsTest {
     @Test
     void aFrameOverTheMessageLimitIsRefusedFromItsHeaderNotBuffered() throws Exception {
         try (RawSocket s = RawSocket.websocket(server.port(), "/")) {
-            // a header announcing 60 MiB and only a few bytes of it: the answer must not wait for the rest
-            s.out.write(RawSocket.frame(2, new byte[16], 60L << 20));
+            // a header announcing twice the message limit and only a few bytes of it: the answer must not wait for the rest
+            s.out.write(RawSocket.frame(2, new byte[16], 2L * MAX_MESSAGE));
             s.out.flush();
             RawSocket.Frame close = s.readClose();
             assertNotNull(close, "the server closed without a close frame");

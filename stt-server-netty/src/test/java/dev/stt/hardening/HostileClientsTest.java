@@ -19,6 +19,7 @@ import dev.stt.server.ServerConfig;
 import dev.stt.server.SttServer;
 import dev.stt.server.openai.OpenAiCompatibility;
 import dev.stt.server.openai.OpenAiOptions;
+import io.netty.channel.ChannelOption;
 import io.netty.util.internal.PlatformDependent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,10 +39,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -59,6 +57,7 @@ class HostileClientsTest {
 
     static final int IDLE_S = 2;
     static final int MAX_AUDIO_S = 60;
+    static final long FLOOD_MS = 10_000;
     private static SttServer server;
     private static float[] jfk;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -102,7 +101,9 @@ class HostileClientsTest {
             ModelLoader.Models m = real.load();
             return new ModelLoader.Models(m.vad(), new Controlled(m.engine()));
         };
-        server = OpenAiCompatibility.install(new SttServer(c, controlled), OpenAiOptions.DEFAULTS).start();
+        // small kernel send buffers, as for a client far away: what a client does not read stays in the server
+        SttServer s = new SttServer(c, controlled).onConnection(p -> p.channel().config().setOption(ChannelOption.SO_SNDBUF, 16 * 1024));
+        server = OpenAiCompatibility.install(s, OpenAiOptions.DEFAULTS).start();
         server.models().loaded().get(120, TimeUnit.SECONDS);
         assertTrue(server.models().ready(), "models failed: " + server.models().failure());
         jfk = WavReader.read(TestData.speechDir().resolve("jfk.wav")).toMono16k();
@@ -132,39 +133,37 @@ class HostileClientsTest {
         return netty >= 0 ? netty + jvm : jvm;
     }
 
-    /**
-     * Writes 125-byte pings as fast as the socket takes them, never reading, for {@code millis} or until
-     * {@code maxBytes}; returns the bytes the server took.
-     */
-    static long pingFlood(long maxBytes, long millis) throws IOException {
-        RawSocket s = RawSocket.websocket(server.port(), "/");
-        ByteArrayOutputStream burst = new ByteArrayOutputStream();
-        byte[] payload = new byte[125];
-        while (burst.size() < 64 * 1024) {
-            burst.writeBytes(RawSocket.frame(9, payload, payload.length));
+    /** A client that writes 125-byte pings as fast as the socket takes them and never reads. */
+    static final class PingFlood implements Runnable {
+        final java.util.concurrent.atomic.AtomicLong taken = new java.util.concurrent.atomic.AtomicLong();
+        volatile IOException ended;
+        private final RawSocket socket;
+
+        PingFlood() throws IOException {
+            socket = RawSocket.websocket(server.port(), "/", 4096); // a small window: the pongs stay in the server
         }
-        byte[] b = burst.toByteArray();
-        long written = 0;
-        var watchdog = Executors.newSingleThreadScheduledExecutor();
-        watchdog.schedule(() -> {
+
+        @Override
+        public void run() {
+            ByteArrayOutputStream burst = new ByteArrayOutputStream();
+            byte[] payload = new byte[125];
+            while (burst.size() < 64 * 1024) {
+                burst.writeBytes(RawSocket.frame(9, payload, payload.length));
+            }
+            byte[] b = burst.toByteArray();
             try {
-                s.close(); // unblocks a write the server no longer takes
-            } catch (IOException ignored) {
-                // closed already
+                while (true) {
+                    socket.out.write(b);
+                    taken.addAndGet(b.length);
+                }
+            } catch (IOException e) {
+                ended = e; // the server closed it, or the test did
             }
-        }, millis, TimeUnit.MILLISECONDS);
-        try {
-            while (written < maxBytes) {
-                s.out.write(b);
-                written += b.length;
-            }
-        } catch (IOException stopped) {
-            // the watchdog, or the server closing a client that does not read
-        } finally {
-            watchdog.shutdownNow();
-            s.close();
         }
-        return written;
+
+        void stop() throws IOException {
+            socket.close();
+        }
     }
 
     /** Streams jfk.wav on the original protocol, commits, and returns the transcript. */
@@ -202,30 +201,40 @@ class HostileClientsTest {
         System.gc();
         long heap0 = heapUsed();
         long direct0 = direct();
-        ExecutorService pool = Executors.newFixedThreadPool(3);
+        List<PingFlood> floods = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            PingFlood f = new PingFlood();
+            floods.add(f);
+            Thread.ofPlatform().daemon().name("ping-flood-" + i).start(f);
+        }
+        long[] queued = {0};
+        var sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> queued[0] = Math.max(queued[0], server.queuedOutputBytes()), 0, 20, TimeUnit.MILLISECONDS);
         try {
-            List<Future<Long>> floods = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                floods.add(pool.submit(() -> pingFlood(512L << 20, 8_000)));
-            }
-            Thread.sleep(1_000);
+            Thread.sleep(1_500); // the socket buffers on both sides fill
+            long[] early = floods.stream().mapToLong(f -> f.taken.get()).toArray();
             String text = transcribeJfk();
             assertTrue(TextNormalizer.normalize(text).contains("fellow americans"), "the streaming client got '" + text + "'");
             long heapPeak = heapUsed();
             long directPeak = direct();
-            long[] written = new long[3];
-            for (int i = 0; i < 3; i++) {
-                written[i] = floods.get(i).get(60, TimeUnit.SECONDS);
-            }
+            Thread.sleep(FLOOD_MS - 1_500);
+            long[] late = floods.stream().mapToLong(f -> f.taken.get()).toArray();
+            sampler.shutdownNow();
             System.gc();
-            System.out.printf("ping flood: client wrote %s bytes; server heap %d -> %d MiB during (after gc: %d), direct %d -> %d MiB%n",
-                    Arrays.toString(written), heap0 >> 20, heapPeak >> 20, heapUsed() >> 20, direct0 >> 20, directPeak >> 20);
-            for (long w : written) {
-                // without the bound the server reads (and answers) everything: hundreds of MiB in 8 s
-                assertTrue(w < 48L << 20, "a client that never reads got " + (w >> 20) + " MiB of pings taken");
-            }
+            long heapHeld = heapUsed() - heap0; // the floods are still connected (unless the server closed them)
+            System.out.printf("ping flood: server took %s bytes after 1.5 s, %s after %d s; output queued in the server at most %d KiB; "
+                            + "heap %d MiB before, %d MiB during, %+d MiB held after gc; direct %d -> %d MiB; ended: %s%n",
+                    Arrays.toString(early), Arrays.toString(late), FLOOD_MS / 1000, queued[0] >> 10, heap0 >> 20, heapPeak >> 20,
+                    heapHeld >> 20, direct0 >> 20, directPeak >> 20, floods.stream().map(f -> String.valueOf(f.ended)).toList());
+            // past the write high-water mark the server neither reads nor answers a client that does not read (and the
+            // quiet connection ends at the idle timeout); without the bound the pongs pile up for as long as pings come
+            assertTrue(queued[0] < 3 * (2L << 20), (queued[0] >> 10) + " KiB of output queued for 3 clients that do not read");
+            assertTrue(heapHeld < 64L << 20, (heapHeld >> 20) + " MiB of heap held for 3 clients that do not read");
         } finally {
-            pool.shutdownNow();
+            sampler.shutdownNow();
+            for (PingFlood f : floods) {
+                f.stop();
+            }
         }
     }
 

@@ -21,7 +21,16 @@ final class RawSocket implements AutoCloseable {
     final InputStream in;
 
     RawSocket(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, 0);
+    }
+
+    /** With {@code receiveBuffer} > 0, a small receive window set before connecting: little is absorbed by the kernel. */
+    RawSocket(int port, int receiveBuffer) throws IOException {
+        socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 10_000);
         socket.setSoTimeout(10_000);
         out = socket.getOutputStream();
         in = socket.getInputStream();
@@ -29,7 +38,11 @@ final class RawSocket implements AutoCloseable {
 
     /** A WebSocket connection to {@code path}, upgraded (101 checked). */
     static RawSocket websocket(int port, String path) throws IOException {
-        RawSocket s = new RawSocket(port);
+        return websocket(port, path, 0);
+    }
+
+    static RawSocket websocket(int port, String path, int receiveBuffer) throws IOException {
+        RawSocket s = new RawSocket(port, receiveBuffer);
         String key = Base64.getEncoder().encodeToString(new byte[16]);
         s.write("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n");
