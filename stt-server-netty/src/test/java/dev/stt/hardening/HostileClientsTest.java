@@ -228,8 +228,9 @@ class HostileClientsTest {
                     heapHeld >> 20, direct0 >> 20, directPeak >> 20, floods.stream().map(f -> String.valueOf(f.ended)).toList());
             // past the write high-water mark the server neither reads nor answers a client that does not read (and the
             // quiet connection ends at the idle timeout); without the bound the pongs pile up for as long as pings come
-            assertTrue(queued[0] < 3 * (2L << 20), (queued[0] >> 10) + " KiB of output queued for 3 clients that do not read");
-            assertTrue(heapHeld < 64L << 20, (heapHeld >> 20) + " MiB of heap held for 3 clients that do not read");
+            // (pings past the mark are not answered, so each connection holds at most the 1 MiB mark; heap is only
+            // printed: under PARANOID leak detection it is mostly the detector's records of the queued buffers)
+            assertTrue(queued[0] < 4L << 20, (queued[0] >> 10) + " KiB of output queued for 3 clients that do not read");
         } finally {
             sampler.shutdownNow();
             for (PingFlood f : floods) {
