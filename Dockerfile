@@ -34,5 +34,6 @@ USER stt
 # /health answers as soon as the server listens; /ready waits for the models (first start downloads them).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${PORT:-8000}/health" || exit 1
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/stt.jar"]
+# An OutOfMemoryError ends the process (exit code 3) instead of leaving it half-working: the orchestrator restarts it.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/stt.jar"]
 CMD ["serve"]

@@ -127,6 +127,8 @@ class DockerfileTest {
         List<String> cmd = Arrays.asList(json.readValue(d.finalStage("CMD").get(0).args(), String[].class));
         assertEquals("java", entry.get(0), name);
         int jar = entry.indexOf("-jar");
+        assertTrue(entry.indexOf("-XX:+ExitOnOutOfMemoryError") > 0 && entry.indexOf("-XX:+ExitOnOutOfMemoryError") < jar,
+                name + ": an OutOfMemoryError must end the JVM so the orchestrator restarts it: " + entry);
         assertTrue(jar > 0 && jar + 1 < entry.size(), name + " ENTRYPOINT runs a jar: " + entry);
         String jarPath = entry.get(jar + 1);
         assertTrue(d.finalStage("COPY").stream().anyMatch(c -> c.words().get(c.words().size() - 1).equals(jarPath)),

@@ -130,6 +130,8 @@ class KubernetesManifestsTest {
         assertEquals(String.valueOf(port), env(c, "PORT"));
         assertEquals("0.0.0.0", env(c, "HOST"));
         assertEquals("cuda", env(c, "STT_DEVICE"));
+        assertTrue(String.valueOf(env(c, "JAVA_TOOL_OPTIONS")).contains("-XX:+ExitOnOutOfMemoryError"),
+                "an OutOfMemoryError must end the JVM so the kubelet restarts the container");
         DockerfileInstructions docker = DockerfileInstructions.read(Repo.dir().resolve("Dockerfile"));
         assertEquals(String.valueOf(httpPort(c).getContainerPort()), docker.finalStage("EXPOSE").get(0).args(),
                 "the Deployment's port is the one the image EXPOSEs");

@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * <p>Reads integer PCM (8-bit unsigned, 16, 24 and 32-bit signed), IEEE float (32 and 64-bit), G.711
  * A-law and µ-law, each plain or as WAVE_FORMAT_EXTENSIBLE, with any number of channels (averaged to
- * mono) and any sample rate. Chunks other than {@code fmt } and {@code data} (LIST, fact, cue, ...) are
+ * mono) and sample rates from {@value #MIN_SAMPLE_RATE} to {@value #MAX_SAMPLE_RATE} Hz. Chunks other than {@code fmt } and {@code data} (LIST, fact, cue, ...) are
  * skipped, honouring the pad byte after odd-sized chunks. A data size of 0xFFFFFFFF, which streaming
  * writers leave when they cannot seek back, means "to the end of the file"; any other data size larger
  * than the file is an error rather than a silent cut. A partial last frame is dropped.
@@ -25,7 +25,13 @@ public final class WavReader {
     static final int FORMAT_ALAW = 0x0006;
     static final int FORMAT_MULAW = 0x0007;
     static final int FORMAT_EXTENSIBLE = 0xFFFE;
-    static final int MAX_SAMPLE_RATE = 768_000;
+    /**
+     * The rates a file may claim. Below 1 kHz no speech survives, and resampling up to 16 kHz would
+     * multiply the samples (a 60 KB file claiming 1 Hz became 1.9 GB of floats); above 384 kHz no
+     * recorder writes. Checked from the header, before a sample is decoded.
+     */
+    public static final int MIN_SAMPLE_RATE = SampleRateException.MIN_RATE;
+    public static final int MAX_SAMPLE_RATE = SampleRateException.MAX_RATE;
     /** Java arrays stop just short of 2 GiB; a RIFF size field cannot say more than 4 GiB anyway. */
     static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
     private static final long STREAMED_SIZE = 0xFFFF_FFFFL;
@@ -69,6 +75,30 @@ public final class WavReader {
     }
 
     public static AudioClip read(byte[] bytes) throws AudioFormatException {
+        Layout l = layout(bytes);
+        return new AudioClip(l.format().decodeMono(bytes, l.dataOffset(), l.dataLength()), l.format().sampleRate());
+    }
+
+    /**
+     * What the header says about the audio, read without decoding a sample: lets a server refuse a file
+     * by its rate or length before spending memory on it. Fails exactly where {@link #read(byte[])} would.
+     */
+    public static Header header(byte[] bytes) throws AudioFormatException {
+        Layout l = layout(bytes);
+        return new Header(l.format().sampleRate(), l.format().channels(), l.dataLength() / l.format().blockAlign());
+    }
+
+    /** A WAV file's rate, channel count and length in frames (samples per channel), from its header. */
+    public record Header(int sampleRate, int channels, long frames) {
+        public double durationSeconds() {
+            return (double) frames / sampleRate;
+        }
+    }
+
+    private record Layout(Format format, int dataOffset, int dataLength) {
+    }
+
+    private static Layout layout(byte[] bytes) throws AudioFormatException {
         if (bytes.length < 12) {
             throw new AudioFormatException("not a WAV file: " + bytes.length + " bytes, shorter than a RIFF header");
         }
@@ -118,7 +148,7 @@ public final class WavReader {
         if (dataOffset < 0) {
             throw new AudioFormatException("no data chunk");
         }
-        return new AudioClip(format.decodeMono(bytes, dataOffset, dataLength), format.sampleRate());
+        return new Layout(format, dataOffset, dataLength);
     }
 
     /** The fields of a fmt chunk this reader needs, validated. */
@@ -151,8 +181,8 @@ public final class WavReader {
             if (channels == 0) {
                 throw new AudioFormatException("0 channels");
             }
-            if (rate == 0 || rate > MAX_SAMPLE_RATE) {
-                throw new AudioFormatException("sample rate " + rate + " Hz is outside 1.." + MAX_SAMPLE_RATE);
+            if (rate < MIN_SAMPLE_RATE || rate > MAX_SAMPLE_RATE) {
+                throw new SampleRateException(rate); // a u32 in the header: out of range here before any cast
             }
             checkBits(tag, bits);
             if (blockAlign != channels * (bits / 8)) {

@@ -43,6 +43,8 @@ final class EarlyDecode {
             t = engine.transcribe(samples, options);
         } catch (RuntimeException failure) {
             e = failure;
+        } catch (Error failure) {
+            e = TranscriptionSession.internalError(failure); // still answers the segment that waits on it
         }
         BiConsumer<Transcript, RuntimeException> action;
         synchronized (this) {

@@ -121,8 +121,9 @@ public final class SegmentBatcher implements AutoCloseable {
         List<Transcript> results;
         try {
             results = engine.transcribeBatch(group.stream().map(Job::samples).toList(), group.get(0).options());
-        } catch (RuntimeException e) {
-            log.warn("a batch of {} failed", group.size(), e);
+        } catch (RuntimeException | Error failure) {
+            log.warn("a batch of {} failed", group.size(), failure);
+            RuntimeException e = failure instanceof RuntimeException r ? r : TranscriptionSession.internalError((Error) failure);
             for (Job j : group) {
                 j.done().accept(null, e);
             }

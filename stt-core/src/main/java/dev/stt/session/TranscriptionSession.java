@@ -199,6 +199,12 @@ public final class TranscriptionSession implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("audio processing failed", e);
                 listener.rejected("audio processing failed: " + e.getMessage());
+            } catch (Error e) {
+                log.warn("audio processing failed", e);
+                listener.rejected("audio processing failed: internal error");
+                if (e instanceof VirtualMachineError) {
+                    throw e;
+                }
             } finally {
                 outstanding.decrementAndGet();
             }
@@ -398,12 +404,25 @@ public final class TranscriptionSession implements AutoCloseable {
     private void transcribe(ClosedSegment segment) {
         Transcript t = null;
         RuntimeException error = null;
+        Error fatal = null;
         try {
             t = pipeline.engine().transcribe(segment.samples(), config.transcribe());
         } catch (RuntimeException e) {
             error = e;
+        } catch (Error e) {
+            // answered like any failure, or the segment (and every later one) would never be answered
+            error = internalError(e);
+            fatal = e;
         }
         transcribed(segment, t, error);
+        if (fatal instanceof VirtualMachineError) {
+            throw fatal;
+        }
+    }
+
+    /** An Error from an engine, as a failure a client may read (no class names, no stack). */
+    static RuntimeException internalError(Error e) {
+        return new IllegalStateException("internal error", e);
     }
 
     private void transcribed(ClosedSegment segment, Transcript t, RuntimeException error) {

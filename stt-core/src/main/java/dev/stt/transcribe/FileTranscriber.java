@@ -4,6 +4,7 @@ import dev.stt.audio.AudioFormatException;
 import dev.stt.audio.AudioHistory;
 import dev.stt.audio.AudioSource;
 import dev.stt.audio.Resampler;
+import dev.stt.audio.SampleRateException;
 import dev.stt.engine.SttEngine;
 import dev.stt.engine.Transcript;
 import dev.stt.segment.SegmenterEvent;
@@ -57,7 +58,7 @@ public final class FileTranscriber {
         if (declared > policy.maxAudioSeconds()) {
             throw new AudioTooLongException(declared, policy.maxAudioSeconds(), true);
         }
-        int rate = audio.sampleRate();
+        int rate = SampleRateException.check(audio.sampleRate());
         long maxSamples = (long) Math.ceil(policy.maxAudioSeconds() * rate);
         Run run = new Run(onPiece);
         Resampler resampler = rate == SttEngine.SAMPLE_RATE ? null : new Resampler(rate, SttEngine.SAMPLE_RATE);

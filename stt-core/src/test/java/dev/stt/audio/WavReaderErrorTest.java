@@ -107,7 +107,26 @@ class WavReaderErrorTest {
 
     @Test
     void zeroSampleRate() {
-        assertEquals("sample rate 0 Hz is outside 1..768000", failure(wav(fmt(1, 1, 0, 16), new byte[4])));
+        assertEquals("sample rate 0 Hz is outside the 1000..384000 Hz this reader accepts", failure(wav(fmt(1, 1, 0, 16), new byte[4])));
+    }
+
+    @Test
+    void sampleRatesThatWouldResampleIntoGigabytesOrNoRecorderWritesAreRefusedFromTheHeader() {
+        assertEquals("sample rate 1 Hz is outside the 1000..384000 Hz this reader accepts", failure(wav(fmt(1, 1, 1, 16), new byte[4])));
+        assertEquals("sample rate 999 Hz is outside the 1000..384000 Hz this reader accepts", failure(wav(fmt(1, 1, 999, 16), new byte[4])));
+        assertEquals("sample rate 384001 Hz is outside the 1000..384000 Hz this reader accepts",
+            failure(wav(fmt(1, 1, 384_001, 16), new byte[4])));
+        AudioFormatException e = assertThrows(AudioFormatException.class, () -> WavReader.header(wav(fmt(1, 1, 1, 16), new byte[4])));
+        assertEquals("sample rate 1 Hz is outside the 1000..384000 Hz this reader accepts", e.getMessage());
+    }
+
+    @Test
+    void headerGivesRateChannelsAndLengthWithoutDecoding() throws AudioFormatException {
+        WavReader.Header h = WavReader.header(wav(fmt(1, 2, 8000, 16, 4), new byte[4 * 8000 * 3 + 2]));
+        assertEquals(8000, h.sampleRate());
+        assertEquals(2, h.channels());
+        assertEquals(24_000, h.frames());
+        assertEquals(3.0, h.durationSeconds(), 1e-9);
     }
 
     @Test

@@ -17,11 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
- * Who may open a WebSocket session: browsers only from allowed origins (a page elsewhere cannot use
- * the visitor's network position to reach the server), and at most so many sessions per client address,
+ * Who may open a WebSocket session or send an HTTP request: browsers only from allowed origins (a page
+ * elsewhere cannot use the visitor's network position to reach the server), and at most so many sessions per client address,
  * so one client cannot take every session slot.
  *
- * @param allowedOrigins      {@code Origin} values allowed to upgrade; empty = any (clients without an
+ * @param allowedOrigins      {@code Origin} values allowed to upgrade or send requests (403 otherwise); empty = any (clients without an
  *                            Origin header, i.e. not browsers, are always allowed)
  * @param maxSessionsPerClient WebSocket sessions one remote address may hold; 0 = no limit
  */
@@ -64,7 +64,8 @@ public record AccessPolicy(Set<String> allowedOrigins, int maxSessionsPerClient)
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof FullHttpRequest req && isUpgrade(req)) {
+            if (msg instanceof FullHttpRequest req) {
+                // browsers send Origin on uploads (fetch, forms) as on upgrades: the allow-list covers both
                 String origin = req.headers().get(HttpHeaderNames.ORIGIN);
                 if (origin != null && !policy.allowedOrigins().isEmpty()
                         && !policy.allowedOrigins().contains(origin.strip().toLowerCase(Locale.ROOT))) {
@@ -72,6 +73,8 @@ public record AccessPolicy(Set<String> allowedOrigins, int maxSessionsPerClient)
                     req.release();
                     return;
                 }
+            }
+            if (msg instanceof FullHttpRequest req && isUpgrade(req)) {
                 if (policy.maxSessionsPerClient() > 0 && counted == null) {
                     InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
                     AtomicInteger n = perClient.computeIfAbsent(client, k -> new AtomicInteger());

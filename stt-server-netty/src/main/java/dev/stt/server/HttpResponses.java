@@ -1,6 +1,7 @@
 package dev.stt.server;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -19,7 +20,7 @@ public final class HttpResponses {
     private HttpResponses() {
     }
 
-    public static void send(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String contentType, String body) {
+    public static ChannelFuture send(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String contentType, String body) {
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
@@ -27,13 +28,12 @@ public final class HttpResponses {
         boolean keepAlive = req != null && HttpUtil.isKeepAlive(req);
         if (keepAlive) {
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(res);
-        } else {
-            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+            return ctx.writeAndFlush(res);
         }
+        return ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
     }
 
-    public static void json(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String json) {
-        send(ctx, req, status, "application/json", json);
+    public static ChannelFuture json(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String json) {
+        return send(ctx, req, status, "application/json", json);
     }
 }

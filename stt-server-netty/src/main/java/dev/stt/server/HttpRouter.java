@@ -2,7 +2,9 @@ package dev.stt.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stt.protocol.Json;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -14,6 +16,8 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -67,35 +71,50 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, WebSocketDoor door) {
         String scheme = server.tls() ? "wss://" : "ws://";
+        int maxMessage = door.maxMessageBytes(server.config());
         WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
                 scheme + req.headers().get(HttpHeaderNames.HOST) + req.uri(), "*", false,
-                // single frames up to 4x the message limit reach the door, which answers them with an error
-                4 * server.config().maxMessageBytes());
+                // a frame may not be larger than a message: the decoder refuses it (close 1009) before buffering it
+                maxMessage);
         WebSocketServerHandshaker handshaker = factory.newHandshaker(req);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
-        boolean admitted = server.admitSession();
-        handshaker.handshake(ctx.channel(), req).addListener(f -> {
+        ChannelFuture handshake;
+        try {
+            handshake = handshaker.handshake(ctx.channel(), req);
+        } catch (WebSocketServerHandshakeException e) {
+            // no Sec-WebSocket-Key, not GET, ...: no session exists, so no slot is taken
+            server.metrics().error("bad_upgrade");
+            HttpResponses.json(ctx, null, HttpResponseStatus.BAD_REQUEST, error("bad WebSocket upgrade: " + e.getMessage()));
+            return;
+        }
+        handshake.addListener(f -> {
             if (!f.isSuccess()) {
-                if (admitted) {
-                    server.releaseSession();
-                }
                 ctx.close();
                 return;
             }
-            if (!admitted) {
+            // the slot is taken only now that a session exists, and SessionRelease gives it back however it ends
+            if (!server.admitSession()) {
                 server.metrics().error("session_limit");
                 ctx.writeAndFlush(new TextWebSocketFrame(OriginalProtocol.error(
                         "server is at its limit of " + server.config().maxSessions() + " sessions; try again later")));
                 ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.TRY_AGAIN_LATER)).addListener(x -> ctx.close());
                 return;
             }
-            ctx.pipeline().addLast("ws-aggregate", new WebSocketFrameAggregator(server.config().maxMessageBytes()));
-            ctx.pipeline().addLast("door", door.open(server, req));
-            ctx.pipeline().addLast("session-release", new SessionRelease(server));
-            ctx.pipeline().remove(this);
+            ChannelPipeline p = ctx.pipeline();
+            p.addLast("session-slot", new SessionRelease(server));
+            for (String h : new String[] {"deadline-raw", "deadline"}) {
+                if (p.get(h) != null) {
+                    p.remove(h);
+                }
+            }
+            // invalid UTF-8 in a text message closes with 1007 (RFC 6455 8.1), not decoded with U+FFFD
+            p.addBefore("session-slot", "ws-utf8", new Utf8FrameValidator(true));
+            p.addBefore("session-slot", "ws-aggregate", new WebSocketFrameAggregator(maxMessage));
+            p.addBefore("session-slot", "door", door.open(server, req));
+            p.remove(this);
         });
     }
 
@@ -115,6 +134,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
+            if (InFlight.any(ctx.channel())) {
+                return; // the client waits for an answer we owe it: that is not idleness
+            }
             ctx.close();
             return;
         }
@@ -127,18 +149,33 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         ctx.close();
     }
 
-    /** Gives the session slot back when the WebSocket connection ends, however it ends. */
+    /** Gives the session slot back when the WebSocket connection ends, however it ends; once. */
     private static final class SessionRelease extends io.netty.channel.ChannelInboundHandlerAdapter {
         private final SttServer server;
+        private boolean released;
 
         SessionRelease(SttServer server) {
             this.server = server;
         }
 
         @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            if (!ctx.channel().isActive()) {
+                release(); // closed before the session was set up: no channelInactive is coming
+            }
+        }
+
+        @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            server.releaseSession();
+            release();
             super.channelInactive(ctx);
+        }
+
+        private void release() {
+            if (!released) {
+                released = true;
+                server.releaseSession();
+            }
         }
     }
 }

@@ -125,6 +125,12 @@ final class OriginalProtocolHandler extends WebSocketSessionHandler {
     }
 
     @Override
+    protected boolean owesClient() {
+        TranscriptionSession s = session;
+        return s != null && s.outstanding() > 0;
+    }
+
+    @Override
     protected void onClose() {
         server.metrics().sessions().decrementAndGet();
         if (session != null) {

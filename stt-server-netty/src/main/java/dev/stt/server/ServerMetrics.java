@@ -38,6 +38,10 @@ public final class ServerMetrics {
                 .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
     }
 
+    void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
     public AtomicInteger sessions() {
         return sessions;
     }

@@ -57,6 +57,7 @@ public final class SttServer implements AutoCloseable {
     private final Map<String, HttpRoute> routes = new HashMap<>();
     private final List<Consumer<ChannelPipeline>> connectionSetup = new CopyOnWriteArrayList<>();
     private final AtomicInteger admitted = new AtomicInteger();
+    private final ConnectionLimit connections;
     private final Set<TranscriptionSession> sessions = ConcurrentHashMap.newKeySet();
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final ExecutorService audioPool;
@@ -84,10 +85,13 @@ public final class SttServer implements AutoCloseable {
         });
         this.inference = new InferenceExecutor("stt-inference", config.inferenceWorkers(), config.inferenceQueue());
         this.metrics = new ServerMetrics(inference::queued);
+        this.connections = new ConnectionLimit(config.maxConnections(), config.maxConnectionsPerAddress());
+        metrics.gauge("stt.output.queued.bytes", "bytes written to clients and not yet taken by their sockets", this::queuedOutputBytes);
+        metrics.gauge("stt.connections.open", "TCP connections open now", connections::open);
         WebSocketDoor original = (server, upgrade) -> new OriginalProtocolHandler(server);
         doors.put("/", original);
         doors.put("/ws", original);
-        routes.put("/health", (s, ctx, req) -> HttpResponses.json(ctx, req, HttpResponseStatus.OK, "{\"status\":\"ok\"}"));
+        routes.put("/health", SttServer::health);
         routes.put("/ready", SttServer::ready);
         routes.put("/metrics", (s, ctx, req) -> HttpResponses.send(ctx, req, HttpResponseStatus.OK,
                 "text/plain; version=0.0.4; charset=utf-8", s.metrics.scrape()));
@@ -112,14 +116,36 @@ public final class SttServer implements AutoCloseable {
         };
     }
 
+    /**
+     * Liveness: 200 while the process can still serve; 503 once the models failed to load, which is
+     * permanent (they are loaded once), so a liveness probe restarts the process instead of keeping it.
+     */
+    private static void health(SttServer s, io.netty.channel.ChannelHandlerContext ctx, io.netty.handler.codec.http.FullHttpRequest req) {
+        String failure = s.models.failure();
+        if (failure == null) {
+            HttpResponses.json(ctx, req, HttpResponseStatus.OK, "{\"status\":\"ok\"}");
+            return;
+        }
+        ObjectNode o = Json.object();
+        o.put("status", "failed");
+        o.put("reason", "models failed to load: " + failure);
+        HttpResponses.json(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, Json.write(o));
+    }
+
     private static void ready(SttServer s, io.netty.channel.ChannelHandlerContext ctx, io.netty.handler.codec.http.FullHttpRequest req) {
         ObjectNode o = Json.object();
         HttpResponseStatus status;
         boolean overloaded = s.inference.queued() >= 0.9 * s.inference.queueCapacity();
-        if (s.models.ready() && !s.closed && !overloaded) {
+        boolean full = s.admitted.get() >= s.config.maxSessions();
+        if (s.models.ready() && !s.closed && !overloaded && !full) {
             o.put("status", "ready");
             o.put("model", s.config.model());
             status = HttpResponseStatus.OK;
+        } else if (s.models.ready() && !s.closed && full) {
+            // every session slot is taken: a new WebSocket session would be refused with 1013
+            o.put("status", "full");
+            o.put("reason", "all " + s.config.maxSessions() + " session slots are in use (STT_MAX_SESSIONS)");
+            status = HttpResponseStatus.SERVICE_UNAVAILABLE;
         } else if (s.models.ready() && !s.closed) {
             // a load balancer should send new sessions elsewhere until the backlog drains
             o.put("status", "overloaded");
@@ -137,6 +163,7 @@ public final class SttServer implements AutoCloseable {
             status = HttpResponseStatus.SERVICE_UNAVAILABLE;
         }
         o.put("sessions", s.admitted.get());
+        o.put("max_sessions", s.config.maxSessions());
         o.put("inference_queue", s.inference.queued());
         HttpResponses.json(ctx, req, status, Json.write(o));
     }
@@ -229,6 +256,22 @@ public final class SttServer implements AutoCloseable {
 
     public void sessionConfig(SessionConfig c) {
         this.sessionConfig = c;
+    }
+
+    /** Output queued in the server for all clients (not yet taken by their sockets); bounded per connection. */
+    public long queuedOutputBytes() {
+        long sum = 0;
+        for (Channel ch : channels) {
+            io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+            if (out != null) {
+                sum += out.totalPendingWriteBytes();
+            }
+        }
+        return sum;
+    }
+
+    ConnectionLimit connections() {
+        return connections;
     }
 
     /** Every open connection, so shutdown can close them all. */

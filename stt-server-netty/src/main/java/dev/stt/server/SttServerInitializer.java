@@ -24,8 +24,18 @@ final class SttServerInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel ch) {
         server.track(ch);
+        ch.config().setWriteBufferWaterMark(OutputBound.WATER_MARK);
+        String refused = server.connections().admit(ch);
         ChannelPipeline p = ch.pipeline();
+        HeaderDeadline deadline = new HeaderDeadline(server.config().headerTimeoutSeconds(), server.metrics());
+        p.addLast("output-bound", new OutputBound(server.metrics()));
+        p.addLast("deadline-raw", deadline.raw());
         p.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 64 * 1024));
+        if (refused != null) {
+            server.metrics().error("connection_limit");
+            p.addLast("refuse", new ConnectionLimit.Refuse(refused));
+        }
+        p.addLast("deadline", deadline.decoded());
         p.addLast("aggregate", new HttpObjectAggregator(server.config().maxMessageBytes()));
         p.addLast("idle", new IdleStateHandler(0, 0, server.config().idleTimeoutSeconds(), TimeUnit.SECONDS));
         p.addLast("router", new HttpRouter(server));

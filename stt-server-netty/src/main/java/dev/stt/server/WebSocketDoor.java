@@ -7,4 +7,9 @@ import io.netty.handler.codec.http.FullHttpRequest;
 @FunctionalInterface
 public interface WebSocketDoor {
     ChannelHandler open(SttServer server, FullHttpRequest upgrade);
+
+    /** The largest message (and so frame) this door takes; the server's message limit unless the door says more. */
+    default int maxMessageBytes(ServerConfig config) {
+        return config.maxMessageBytes();
+    }
 }

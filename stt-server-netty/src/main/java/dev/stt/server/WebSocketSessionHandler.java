@@ -7,6 +7,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -14,6 +15,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +45,21 @@ public abstract class WebSocketSessionHandler extends SimpleChannelInboundHandle
     /** The connection is gone; release the session. Called once. */
     protected abstract void onClose();
 
+    /**
+     * Whether the server still owes the client something (audio in work, transcripts to send). While it
+     * does, the idle timeout does not close the session: the silence is ours, not the client's.
+     */
+    protected boolean owesClient() {
+        return false;
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         if (frame instanceof PingWebSocketFrame) {
-            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            // a client that does not read its pongs gets no more of them: what it is owed is bounded
+            if (ctx.channel().isWritable()) {
+                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            }
         } else if (frame instanceof CloseWebSocketFrame close) {
             ctx.writeAndFlush(close.retainedDuplicate()).addListener(f -> ctx.close());
         } else if (frame instanceof PongWebSocketFrame) {
@@ -71,8 +84,13 @@ public abstract class WebSocketSessionHandler extends SimpleChannelInboundHandle
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
+            if (owesClient()) {
+                return;
+            }
             sendError(ctx, "idle_timeout", "no message for " + server.config().idleTimeoutSeconds() + " s: closing");
             ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE, "idle")).addListener(f -> ctx.close());
+            // a client that reads nothing never takes the close frame: it gets a moment, not forever
+            ctx.executor().schedule(() -> ctx.close(), 2, TimeUnit.SECONDS);
             return;
         }
         super.userEventTriggered(ctx, evt);
@@ -86,6 +104,13 @@ public abstract class WebSocketSessionHandler extends SimpleChannelInboundHandle
                     + " bytes; it was not processed");
             return;
         }
+        if (cause instanceof CorruptedWebSocketFrameException) {
+            // the decoder (frame over the limit: 1009) or UTF-8 validator (1007) already sent the close and closes
+            server.metrics().error(((CorruptedWebSocketFrameException) cause).closeStatus() == WebSocketCloseStatus.INVALID_PAYLOAD_DATA
+                    ? "invalid_utf8" : "invalid_frame");
+            log.debug("WebSocket protocol violation: {}", cause.toString());
+            return;
+        }
         log.debug("WebSocket connection failed: {}", cause.toString());
         ctx.close();
     }
@@ -96,7 +121,10 @@ public abstract class WebSocketSessionHandler extends SimpleChannelInboundHandle
         super.channelInactive(ctx);
     }
 
-    /** Writes a text frame from any thread; dropped quietly when the client has gone. */
+    /**
+     * Writes a text frame from any thread; dropped quietly when the client has gone. What piles up for a
+     * client that does not read is bounded by the connection's output bound, which closes it (1008).
+     */
     protected static void send(ChannelHandlerContext ctx, String text) {
         if (ctx.channel().isActive()) {
             ctx.writeAndFlush(new TextWebSocketFrame(text));

@@ -54,6 +54,13 @@ final class WsTestClient implements AutoCloseable {
         ws.sendText(text, true).join();
     }
 
+    /** One text message in two frames (each may be under the frame limit while the message is over it). */
+    void sendInTwoFrames(String text) {
+        int half = text.length() / 2;
+        ws.sendText(text.substring(0, half), false).join();
+        ws.sendText(text.substring(half), true).join();
+    }
+
     void sendBinary(byte[] data) {
         ws.sendBinary(ByteBuffer.wrap(data), true).join();
     }

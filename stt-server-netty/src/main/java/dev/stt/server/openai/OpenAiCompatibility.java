@@ -2,7 +2,12 @@ package dev.stt.server.openai;
 
 import dev.stt.protocol.openai.OpenAiErrors;
 import dev.stt.protocol.openai.OpenAiModelList;
+import dev.stt.protocol.openai.RealtimeClientEvents;
 import dev.stt.server.HttpResponses;
+import dev.stt.server.ServerConfig;
+import dev.stt.server.WebSocketDoor;
+import io.netty.channel.ChannelHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
 import dev.stt.server.SttServer;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -29,7 +34,18 @@ public final class OpenAiCompatibility {
 
     /** Call before {@link SttServer#start()}. */
     public static SttServer install(SttServer server, OpenAiOptions options) throws SSLException {
-        server.door("/v1/realtime", (s, upgrade) -> new RealtimeTranscriptionHandler(s, options, upgrade));
+        server.door("/v1/realtime", new WebSocketDoor() {
+            @Override
+            public ChannelHandler open(SttServer s, FullHttpRequest upgrade) {
+                return new RealtimeTranscriptionHandler(s, options, upgrade);
+            }
+
+            @Override
+            public int maxMessageBytes(ServerConfig config) {
+                // one append may carry 15 MiB of audio (20 MiB of base64), more than the general message limit
+                return Math.max(config.maxMessageBytes(), RealtimeClientEvents.MAX_FRAME_CHARS);
+            }
+        });
         ModelNames names = options.modelNames(server.config().model());
         server.route("/v1/audio/transcriptions", new TranscriptionsRoute(false, names));
         server.route("/v1/audio/translations", new TranscriptionsRoute(true, names));

@@ -9,6 +9,7 @@ import dev.stt.protocol.openai.RealtimeClientEvents;
 import dev.stt.protocol.openai.RealtimeProtocolException;
 import dev.stt.protocol.openai.RealtimeServerEvents;
 import dev.stt.protocol.openai.TranscriptionSessionConfig;
+import dev.stt.server.ReadGate;
 import dev.stt.server.SttServer;
 import dev.stt.server.WebSocketSessionHandler;
 import dev.stt.session.ClosedSegment;
@@ -64,8 +65,6 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
     private TranscriptionSessionConfig config;
     private TranscriptionSession session;
     private SessionConfig sessionConfig;
-    private byte oddByte = -1; // a PCM16 sample split across two appends
-    private boolean hasOddByte;
     private double uncommittedMs;
     private long rateOriginMs;    // stream time at which the current format's audio began
     private long sessionOriginMs; // stream time at which the current shared session began (its time 0)
@@ -137,7 +136,7 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
                     break;
                 }
                 if (session.outstanding() >= MAX_OUTSTANDING) {
-                    ctx.channel().config().setAutoRead(false);
+                    ReadGate.hold(ctx.channel(), ReadGate.SESSION);
                     retryScheduled = true;
                     ctx.executor().schedule(() -> {
                         retryScheduled = false;
@@ -162,7 +161,13 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
                 refused(e);
             }
         }
-        ctx.channel().config().setAutoRead(true);
+        ReadGate.release(ctx.channel(), ReadGate.SESSION);
+    }
+
+    @Override
+    protected boolean owesClient() {
+        TranscriptionSession s = session;
+        return !pendingAudio.isEmpty() || !backlog.isEmpty() || (s != null && s.outstanding() > 0);
     }
 
     private void refused(RealtimeProtocolException e) {
@@ -183,7 +188,6 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
             throw e.forClientEvent(u.eventId());
         }
         if (next.format() != config.format()) {
-            hasOddByte = false;
             rateOriginMs = (long) streamMs;
         }
         config = next;
@@ -200,8 +204,10 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
         }
         RealtimeAudioFormat format = config.format();
         byte[] bytes = a.audio();
-        if (format == RealtimeAudioFormat.PCM16) {
-            bytes = wholeSamples(bytes);
+        if (format == RealtimeAudioFormat.PCM16 && (bytes.length & 1) == 1) {
+            // half a sample would shift every later sample by one byte: refuse the append, keep the stream aligned
+            throw new RealtimeProtocolException("invalid_value", "audio", "pcm16 audio must be a whole number of "
+                    + "2-byte samples; this append has " + bytes.length + " bytes and was not used").forClientEvent(a.eventId());
         }
         if (bytes.length == 0) {
             return;
@@ -231,23 +237,6 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
         streamMs += ms;
     }
 
-    /** PCM16 samples may be split across appends: keep a dangling byte for the next one. */
-    private byte[] wholeSamples(byte[] bytes) {
-        byte[] all = bytes;
-        if (hasOddByte) {
-            all = new byte[bytes.length + 1];
-            all[0] = oddByte;
-            System.arraycopy(bytes, 0, all, 1, bytes.length);
-            hasOddByte = false;
-        }
-        if ((all.length & 1) == 1) {
-            oddByte = all[all.length - 1];
-            hasOddByte = true;
-            return java.util.Arrays.copyOf(all, all.length - 1);
-        }
-        return all;
-    }
-
     private void commit(RealtimeClientEvent.AudioCommit c) {
         if (uncommittedMs < MIN_COMMIT_MS) {
             throw new RealtimeProtocolException("input_audio_buffer_commit_empty", null, String.format(
@@ -263,7 +252,6 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
 
     private void clear() {
         uncommittedMs = 0;
-        hasOddByte = false;
         if (session != null) {
             session.clear();
         }

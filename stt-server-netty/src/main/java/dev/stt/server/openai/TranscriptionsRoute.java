@@ -3,6 +3,8 @@ package dev.stt.server.openai;
 import dev.stt.audio.AudioFiles;
 import dev.stt.audio.AudioFormatException;
 import dev.stt.audio.AudioSource;
+import dev.stt.audio.SampleRateException;
+import dev.stt.audio.WavReader;
 import dev.stt.engine.SttEngine;
 import dev.stt.engine.Transcript;
 import dev.stt.protocol.openai.InvalidRequestException;
@@ -14,10 +16,13 @@ import dev.stt.server.HttpResponses;
 import dev.stt.server.HttpRoute;
 import dev.stt.server.SttServer;
 import dev.stt.session.Pipeline;
+import dev.stt.server.InFlight;
 import dev.stt.transcribe.FileTranscriber;
 import dev.stt.transcribe.FileTranscript;
 import dev.stt.transcribe.TranscriptionPolicy;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -116,48 +121,86 @@ final class TranscriptionsRoute implements HttpRoute {
                     pipeline.engine().languages().stream().sorted().toList()), "language"));
             return;
         }
+        String refused = audioLimits(server, form);
+        if (refused != null) {
+            server.metrics().error("invalid_audio");
+            HttpResponses.json(ctx, req, HttpResponseStatus.BAD_REQUEST, OpenAiErrors.invalidRequest(refused, "file"));
+            return;
+        }
         FullHttpRequest head = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri());
         HttpUtil.setKeepAlive(head, HttpUtil.isKeepAlive(req));
+        Channel ch = ctx.channel();
+        InFlight.begin(ch); // until the answer is written, the connection's silence is our work, not idleness
         try {
             server.inference().submit(() -> answer(server, pipeline, ctx, head, form));
         } catch (RejectedExecutionException e) {
+            InFlight.end(ch);
             server.metrics().error("overloaded");
             HttpResponses.json(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE,
                     OpenAiErrors.json("server busy: the inference queue is full; retry later", "server_error", null, "server_busy"));
         }
     }
 
-    /** On an inference worker: transcribes and answers, whole or as a stream of events. */
+    /** On an inference worker: transcribes and answers, whole or as a stream of events; every request is answered. */
     private static void answer(SttServer server, Pipeline pipeline, ChannelHandlerContext ctx, FullHttpRequest head, Form form) {
         TranscriptionRequest r = form.request();
         SseStream stream = r.stream() ? new SseStream(ctx, head) : null;
+        ChannelFuture answered = null;
         try {
-            FileTranscript t = transcribe(pipeline, form, stream == null ? piece -> { } : stream::piece);
+            FileTranscript t = transcribe(pipeline, form, server.config().maxAudioSeconds(), stream == null ? piece -> { } : stream::piece);
             server.metrics().audio(t.durationSeconds());
             TranscriptionResult result = TranscriptionResult.of(t, languageOf(t, pipeline.engine()), r.translate());
-            if (stream != null) {
-                stream.done(result);
-            } else {
-                HttpResponses.send(ctx, head, HttpResponseStatus.OK, r.format().contentType(), r.format().render(result, r.words()));
-            }
+            answered = stream != null ? stream.done(result)
+                    : HttpResponses.send(ctx, head, HttpResponseStatus.OK, r.format().contentType(), r.format().render(result, r.words()));
         } catch (AudioFormatException e) {
-            server.metrics().error("bad_audio");
-            fail(ctx, head, stream, HttpResponseStatus.BAD_REQUEST, OpenAiErrors.invalidRequest(
+            server.metrics().error("invalid_audio");
+            answered = fail(ctx, head, stream, HttpResponseStatus.BAD_REQUEST, OpenAiErrors.invalidRequest(
                     "could not read audio file '" + form.fileName() + "': " + e.getMessage(), "file"));
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
+            // every request is answered, whatever broke; an OutOfMemoryError ends the process
+            // (-XX:+ExitOnOutOfMemoryError) before it gets here, where the launcher and images set it
+            server.metrics().error("internal");
             log.warn("transcription of {} failed", form.fileName(), e);
-            server.metrics().error("transcription_failed");
-            fail(ctx, head, stream, HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                    OpenAiErrors.json("transcription failed: " + e.getMessage(), "server_error", null, null));
+            String why = (e instanceof RuntimeException || e instanceof IOException) && e.getMessage() != null
+                    ? e.getMessage() : "internal server error";
+            answered = fail(ctx, head, stream, HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    OpenAiErrors.json("transcription failed: " + why, "server_error", null, null));
+            if (e instanceof VirtualMachineError vm) {
+                throw vm;
+            }
+        } finally {
+            InFlight.endAfter(ctx.channel(), answered);
         }
     }
 
-    private static void fail(ChannelHandlerContext ctx, FullHttpRequest head, SseStream stream, HttpResponseStatus status, String json) {
-        if (stream != null && stream.started()) {
-            stream.error(json);
-        } else {
-            HttpResponses.json(ctx, head, status, json);
+    /**
+     * Why a WAV upload is refused by its header alone (rate, length), or null: checked on the event loop,
+     * before a sample is decoded or resampled. Other containers declare their length to the decoder, and
+     * {@link FileTranscriber} refuses them from it, or as soon as reading passes the limit.
+     */
+    static String audioLimits(SttServer server, Form form) {
+        byte[] b = form.file();
+        if (b.length < 4 || b[0] != 'R' || b[1] != 'I' || b[2] != 'F' || b[3] != 'F') {
+            return null;
         }
+        WavReader.Header h;
+        try {
+            h = WavReader.header(b);
+        } catch (SampleRateException e) {
+            return "could not read audio file '" + form.fileName() + "': " + e.getMessage();
+        } catch (AudioFormatException e) {
+            return null; // a WAV codec the Java reader does not know (ADPCM, GSM) may still be one FFmpeg decodes
+        }
+        int max = server.config().maxAudioSeconds();
+        if (h.durationSeconds() > max) {
+            return String.format(java.util.Locale.ROOT, "audio file '%s' is %.1f s long, over this server's limit of %d s "
+                    + "(STT_MAX_AUDIO_SECONDS)", form.fileName(), h.durationSeconds(), max);
+        }
+        return null;
+    }
+
+    private static ChannelFuture fail(ChannelHandlerContext ctx, FullHttpRequest head, SseStream stream, HttpResponseStatus status, String json) {
+        return stream != null && stream.started() ? stream.error(json) : HttpResponses.json(ctx, head, status, json);
     }
 
     /** The language given, else detected, else the one language an English-only model speaks. */
@@ -169,9 +212,10 @@ final class TranscriptionsRoute implements HttpRoute {
     }
 
     /** The file as {@code stt transcribe} reads it: the one offline policy, with the request's language and prompt. */
-    static FileTranscript transcribe(Pipeline pipeline, Form form, java.util.function.Consumer<Transcript> onPiece) throws IOException {
+    static FileTranscript transcribe(Pipeline pipeline, Form form, double maxAudioSeconds, java.util.function.Consumer<Transcript> onPiece)
+            throws IOException {
         TranscriptionRequest r = form.request();
-        TranscriptionPolicy policy = TranscriptionPolicy.DEFAULTS.withTranscribe(TranscriptionPolicy.DEFAULTS.transcribe()
+        TranscriptionPolicy policy = TranscriptionPolicy.DEFAULTS.withMaxAudioSeconds(maxAudioSeconds).withTranscribe(TranscriptionPolicy.DEFAULTS.transcribe()
                 .withLanguage(r.language()).withPrompt(r.prompt()).withTimestamps(r.words())
                 // an English-only model has no translate task: English speech is its own translation
                 .withTranslate(r.translate() && pipeline.engine().translates()));
@@ -250,14 +294,14 @@ final class TranscriptionsRoute implements HttpRoute {
             anyText = true;
         }
 
-        void done(TranscriptionResult result) {
+        ChannelFuture done(TranscriptionResult result) {
             write(TranscriptStreamEvents.done(result.text(), result.durationSeconds()));
-            end();
+            return end();
         }
 
-        void error(String json) {
+        ChannelFuture error(String json) {
             write(TranscriptStreamEvents.error(json));
-            end();
+            return end();
         }
 
         private void write(String event) {
@@ -275,11 +319,12 @@ final class TranscriptionsRoute implements HttpRoute {
             ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(event, StandardCharsets.UTF_8)));
         }
 
-        private void end() {
-            var f = ctx.writeAndFlush(new DefaultLastHttpContent());
+        private ChannelFuture end() {
+            ChannelFuture f = ctx.writeAndFlush(new DefaultLastHttpContent());
             if (!HttpUtil.isKeepAlive(head)) {
                 f.addListener(ChannelFutureListener.CLOSE);
             }
+            return f;
         }
     }
 }

@@ -39,7 +39,26 @@ final class UploadLimit extends ChannelInboundHandlerAdapter {
             watching = new QueryStringDecoder(req.uri()).path().startsWith("/v1/")
                     && !"websocket".equalsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE));
             seen = 0;
-            long declared = HttpUtil.getContentLength(req, -1L);
+            if (watching && !req.decoderResult().isSuccess()) {
+                // the codec already refused it (e.g. Content-Length "5, 5"); the router answers 400
+                watching = false;
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            long declared;
+            try {
+                declared = HttpUtil.getContentLength(req, -1L);
+            } catch (NumberFormatException e) {
+                if (watching) {
+                    watching = false;
+                    refusal.refuse(ctx, HttpResponseStatus.BAD_REQUEST, OpenAiErrors.invalidRequest(
+                            "Content-Length must be one non-negative integer, got '"
+                                    + req.headers().get(HttpHeaderNames.CONTENT_LENGTH) + "'", null), msg instanceof LastHttpContent);
+                    ReferenceCountUtil.release(msg);
+                    return;
+                }
+                declared = -1;
+            }
             if (watching && declared > maxBytes) {
                 refuse(ctx, declared, msg instanceof LastHttpContent);
                 ReferenceCountUtil.release(msg);
