@@ -1,5 +1,6 @@
 package dev.stt.server;
 
+import dev.stt.testkit.WsTestClient;
 import dev.stt.engine.Device;
 import java.net.URI;
 import java.net.http.HttpClient;

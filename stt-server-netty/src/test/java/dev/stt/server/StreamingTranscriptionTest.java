@@ -1,5 +1,6 @@
 package dev.stt.server;
 
+import dev.stt.testkit.WsTestClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

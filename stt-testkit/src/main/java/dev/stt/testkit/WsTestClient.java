@@ -1,4 +1,4 @@
-package dev.stt.server;
+package dev.stt.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stt.audio.Pcm16;
@@ -18,16 +18,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real WebSocket client (the JDK's), as an independent implementation of the other end: every
- * server message is parsed and queued for the test to take in order.
+ * server message is parsed and queued for the test to take in order. Speaks the original protocol's appends;
+ * any door's JSON events go through {@link #send}.
  */
-final class WsTestClient implements AutoCloseable {
+public final class WsTestClient implements AutoCloseable {
 
     /** Long enough for a cold model on a busy 2-core CI machine; a pass never waits for it. */
-    static final long TIMEOUT_S = 60;
+    public static final long TIMEOUT_S = 60;
 
     private final BlockingQueue<JsonNode> messages;
     /** The close code the server sent, once it closed the connection. */
-    final CompletableFuture<Integer> closeStatus;
+    public final CompletableFuture<Integer> closeStatus;
     private final WebSocket ws;
 
     private WsTestClient(WebSocket ws, BlockingQueue<JsonNode> messages, CompletableFuture<Integer> closeStatus) {
@@ -36,7 +37,7 @@ final class WsTestClient implements AutoCloseable {
         this.closeStatus = closeStatus;
     }
 
-    static WsTestClient connect(String url) throws Exception {
+    public static WsTestClient connect(String url) throws Exception {
         BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
         WholeTextMessages server = new WholeTextMessages(text -> {
             try {
@@ -50,23 +51,23 @@ final class WsTestClient implements AutoCloseable {
         return new WsTestClient(ws, inbox, server.closed());
     }
 
-    void send(String text) {
+    public void send(String text) {
         ws.sendText(text, true).join();
     }
 
     /** One text message in two frames (each may be under the frame limit while the message is over it). */
-    void sendInTwoFrames(String text) {
+    public void sendInTwoFrames(String text) {
         int half = text.length() / 2;
         ws.sendText(text.substring(0, half), false).join();
         ws.sendText(text.substring(half), true).join();
     }
 
-    void sendBinary(byte[] data) {
+    public void sendBinary(byte[] data) {
         ws.sendBinary(ByteBuffer.wrap(data), true).join();
     }
 
     /** Streams audio as appends of {@code chunkMs} at the given rate, as fast as the socket takes them. */
-    void stream(float[] samples, int rate, int chunkMs) {
+    public void stream(float[] samples, int rate, int chunkMs) {
         int chunk = rate * chunkMs / 1000;
         for (int at = 0; at < samples.length; at += chunk) {
             int n = Math.min(chunk, samples.length - at);
@@ -74,17 +75,17 @@ final class WsTestClient implements AutoCloseable {
         }
     }
 
-    static String append(byte[] pcm, int rate) {
+    public static String append(byte[] pcm, int rate) {
         return "{\"type\":\"input_audio_buffer.append\",\"sample_rate\":" + rate + ",\"audio\":\""
                 + Base64.getEncoder().encodeToString(pcm) + "\"}";
     }
 
-    void commit() {
+    public void commit() {
         send("{\"type\":\"input_audio_buffer.commit\"}");
     }
 
     /** The next message; fails the test when none comes in time. */
-    JsonNode next() throws InterruptedException {
+    public JsonNode next() throws InterruptedException {
         JsonNode m = poll(TIMEOUT_S);
         if (m == null) {
             throw new AssertionError("no message from the server within " + TIMEOUT_S + " s");
@@ -92,12 +93,12 @@ final class WsTestClient implements AutoCloseable {
         return m;
     }
 
-    JsonNode poll(long seconds) throws InterruptedException {
+    public JsonNode poll(long seconds) throws InterruptedException {
         return messages.poll(seconds, TimeUnit.SECONDS);
     }
 
     /** The next message of the given type, failing on anything else in between. */
-    JsonNode expect(String type) throws InterruptedException {
+    public JsonNode expect(String type) throws InterruptedException {
         JsonNode m = next();
         if (!type.equals(m.path("type").asText())) {
             throw new AssertionError("expected a " + type + " message, got " + m);
@@ -109,7 +110,7 @@ final class WsTestClient implements AutoCloseable {
      * Sends a commit and collects every result up to the commit's acknowledgement and the result of
      * the last segment it names: the whole stream's answers, in arrival order.
      */
-    List<JsonNode> commitAndCollect() throws InterruptedException {
+    public List<JsonNode> commitAndCollect() throws InterruptedException {
         commit();
         List<JsonNode> results = new ArrayList<>();
         long last = -1;
@@ -131,7 +132,7 @@ final class WsTestClient implements AutoCloseable {
     }
 
     /** Drops the TCP connection without a close handshake, as a crashed client does. */
-    void abort() {
+    public void abort() {
         ws.abort();
     }
 
