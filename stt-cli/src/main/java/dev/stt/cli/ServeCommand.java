@@ -3,7 +3,6 @@ package dev.stt.cli;
 import dev.stt.engine.Device;
 import dev.stt.server.AccessPolicy;
 import dev.stt.server.ServerConfig;
-import dev.stt.server.DotEnv;
 import dev.stt.server.SttServer;
 import dev.stt.server.openai.OpenAiCompatibility;
 import dev.stt.server.openai.OpenAiOptions;
@@ -31,7 +30,9 @@ final class ServeCommand implements Subcommand {
         if (!f.positional.isEmpty()) {
             throw new SttCommand.UsageException("unexpected argument '" + f.positional.get(0) + "'");
         }
-        ServerConfig c = ServerConfig.fromEnvironment(Path.of(""), System.getenv());
+        // one map for every setting: the process environment over .env, read once
+        java.util.Map<String, String> env = ServerConfig.environment(Path.of(""), System.getenv());
+        ServerConfig c = ServerConfig.fromEnvironment(env);
         c = c.withHost(f.get("host", c.host())).withPort(f.integer("port", c.port())).withModel(f.get("model", c.model()));
         if (f.has("device")) {
             c = c.withDevice(Device.parse(f.get("device", "auto")));
@@ -42,19 +43,8 @@ final class ServeCommand implements Subcommand {
         if (f.has("workers")) {
             c = c.withWorkers(f.integer("workers", c.inferenceWorkers()));
         }
-        java.util.Map<String, String> env = DotEnv.load(Path.of(".env"), System.getenv());
-        // STT_BATCH_WINDOW_MS > 0 joins segments of different sessions into one engine call (GPU)
-        long batchMs;
-        try {
-            batchMs = Long.parseLong(env.getOrDefault("STT_BATCH_WINDOW_MS", "0").strip());
-        } catch (NumberFormatException e) {
-            throw new SttCommand.UsageException("STT_BATCH_WINDOW_MS must be a number of milliseconds, got '"
-                    + env.get("STT_BATCH_WINDOW_MS") + "'");
-        }
         SttServer server = OpenAiCompatibility.install(AccessPolicy.fromEnvironment(env).install(
-                        new SttServer(c, SttServer.defaultLoader(c)).batching(java.time.Duration.ofMillis(batchMs), 8)
-                                .earlyDecode(!"0".equals(env.getOrDefault("STT_EARLY_DECODE", "1").strip()))),
-                OpenAiOptions.fromEnvironment(env)).start();
+                new SttServer(c, SttServer.defaultLoader(c))), OpenAiOptions.fromEnvironment(env)).start();
         CountDownLatch stopped = new CountDownLatch(1);
         GracefulStop.onSignals(server::shutdown);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,11 +1,18 @@
 package dev.stt.server;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -19,7 +26,8 @@ import java.util.stream.Collectors;
 /**
  * Who may open a WebSocket session or send an HTTP request: browsers only from allowed origins (a page
  * elsewhere cannot use the visitor's network position to reach the server), and at most so many sessions per client address,
- * so one client cannot take every session slot.
+ * so one client cannot take every session slot. Pages on the allowed origins get CORS: preflights are answered
+ * and answers name the origin, so a web app elsewhere can call the OpenAI HTTP API.
  *
  * @param allowedOrigins      {@code Origin} values allowed to upgrade or send requests (403 otherwise); empty = any (clients without an
  *                            Origin header, i.e. not browsers, are always allowed)
@@ -52,10 +60,15 @@ public record AccessPolicy(Set<String> allowedOrigins, int maxSessionsPerClient)
         return server.onConnection(p -> p.addBefore("router", "access", new Guard(this, perClient)));
     }
 
-    private static final class Guard extends ChannelInboundHandlerAdapter {
+    /** The methods a browser may call across origins: the OpenAI HTTP API and the page's reads. */
+    static final String CORS_METHODS = "GET, POST, OPTIONS";
+
+    private static final class Guard extends ChannelDuplexHandler {
         private final AccessPolicy policy;
         private final Map<InetAddress, AtomicInteger> perClient;
         private InetAddress counted;
+        /** The allowed Origin of the request being answered (HTTP/1.1 answers in order), for its CORS headers. */
+        private String corsOrigin;
 
         Guard(AccessPolicy policy, Map<InetAddress, AtomicInteger> perClient) {
             this.policy = policy;
@@ -73,8 +86,15 @@ public record AccessPolicy(Set<String> allowedOrigins, int maxSessionsPerClient)
                     req.release();
                     return;
                 }
+                // CORS only where origins are listed: with no list the server names no browser origin as trusted
+                corsOrigin = origin != null && !policy.allowedOrigins().isEmpty() && !HttpRouter.isUpgrade(req) ? origin : null;
+                if (corsOrigin != null && req.method() == HttpMethod.OPTIONS
+                        && req.headers().contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
+                    preflight(ctx, req);
+                    return;
+                }
             }
-            if (msg instanceof FullHttpRequest req && isUpgrade(req)) {
+            if (msg instanceof FullHttpRequest req && HttpRouter.isUpgrade(req)) {
                 if (policy.maxSessionsPerClient() > 0 && counted == null) {
                     InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
                     AtomicInteger n = perClient.computeIfAbsent(client, k -> new AtomicInteger());
@@ -91,6 +111,41 @@ public record AccessPolicy(Set<String> allowedOrigins, int maxSessionsPerClient)
             ctx.fireChannelRead(msg);
         }
 
+        /** A browser's preflight: the methods and the very headers it asks for (the SDKs send their own x-stainless-*). */
+        private void preflight(ChannelHandlerContext ctx, FullHttpRequest req) {
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
+            res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, CORS_METHODS);
+            String asked = req.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
+            if (asked != null) {
+                res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, asked);
+            }
+            res.headers().set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, 600);
+            res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            req.release();
+            cors(res);
+            var written = ctx.writeAndFlush(res);
+            if (!keepAlive) {
+                written.addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+            if (msg instanceof HttpResponse res) {
+                cors(res);
+            }
+            super.write(ctx, msg, promise);
+        }
+
+        private void cors(HttpResponse res) {
+            if (corsOrigin != null) {
+                res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, corsOrigin);
+                res.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+                res.headers().set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "content-type, retry-after");
+            }
+        }
+
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
             if (counted != null) {
@@ -100,9 +155,6 @@ public record AccessPolicy(Set<String> allowedOrigins, int maxSessionsPerClient)
             super.channelInactive(ctx);
         }
 
-        private static boolean isUpgrade(FullHttpRequest req) {
-            return HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE));
-        }
     }
 
 }

@@ -118,7 +118,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         });
     }
 
-    private static boolean isUpgrade(FullHttpRequest req) {
+    /** A WebSocket upgrade request: the router and the access policy judge it the same way. */
+    static boolean isUpgrade(FullHttpRequest req) {
         return req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
                 && HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE));
     }

@@ -1,6 +1,7 @@
 package dev.stt.server;
 
 import dev.stt.engine.Device;
+import dev.stt.model.ModelStore;
 import dev.stt.segment.VadOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything the server is started with. Read from the environment (and {@code .env}), then
- * overridden by command-line flags; validated once here with messages that name the setting.
+ * Everything the server is started with, in one immutable value: read from one environment map (the process
+ * environment over {@code .env}, see {@link #environment}), then overridden by command-line flags through
+ * {@link #toBuilder()}; validated once here with messages that name the setting.
  *
  * @param host                bind address ({@code HOST}, default 0.0.0.0)
  * @param port                TCP port ({@code PORT}, default 8000; 0 picks a free one)
@@ -32,11 +34,15 @@ import java.util.Map;
  *                            one more gets 503 and a close
  * @param maxConnectionsPerAddress open TCP connections from one client address ({@code STT_MAX_CONNECTIONS_PER_ADDRESS},
  *                            default 512; 0 = no limit); one more gets 503 and a close
+ * @param maxUploadBytes      largest HTTP upload ({@code STT_MAX_UPLOAD_BYTES}, default 25 MiB as OpenAI's); larger gets 413
+ * @param batchWindowMs       over 0, segments of different sessions closing within this many ms share one engine call
+ *                            ({@code STT_BATCH_WINDOW_MS}, default 0: worth it on a GPU)
+ * @param earlyDecode         transcribe a pausing utterance on an idle worker before its silence window closes
+ *                            ({@code STT_EARLY_DECODE}, default 1)
+ * @param store               where models are cached and how they are fetched ({@code STT_MODELS_DIR}, {@code STT_OFFLINE},
+ *                            {@code STT_DOWNLOAD_TIMEOUT}, proxies), from the same environment
  */
-public record ServerConfig(String host, int port, String model, Device device, int inferenceWorkers, int intraThreads,
-                           VadOptions vad, int maxSessions, int maxMessageBytes, int idleTimeoutSeconds,
-                           int maxPendingSegments, int inferenceQueue, int drainSeconds,
-                           int maxAudioSeconds, int headerTimeoutSeconds, int maxConnections, int maxConnectionsPerAddress) {
+public record ServerConfig(String host, int port, String model, Device device, int inferenceWorkers, int intraThreads, VadOptions vad, int maxSessions, int maxMessageBytes, int idleTimeoutSeconds, int maxPendingSegments, int inferenceQueue, int drainSeconds, int maxAudioSeconds, int headerTimeoutSeconds, int maxConnections, int maxConnectionsPerAddress, int maxUploadBytes, int batchWindowMs, boolean earlyDecode, ModelStore store) {
 
     public ServerConfig {
         List<String> bad = new ArrayList<>();
@@ -70,6 +76,13 @@ public record ServerConfig(String host, int port, String model, Device device, i
         if (maxConnectionsPerAddress < 0) {
             bad.add("STT_MAX_CONNECTIONS_PER_ADDRESS must be >= 0, got " + maxConnectionsPerAddress);
         }
+        if (maxUploadBytes < 1024) {
+            bad.add("STT_MAX_UPLOAD_BYTES must be >= 1024, got " + maxUploadBytes);
+        }
+        if (batchWindowMs < 0) {
+            bad.add("STT_BATCH_WINDOW_MS must be >= 0, got " + batchWindowMs);
+        }
+        java.util.Objects.requireNonNull(store, "store");
         if (!bad.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", bad));
         }
@@ -79,33 +92,54 @@ public record ServerConfig(String host, int port, String model, Device device, i
         int cores = Runtime.getRuntime().availableProcessors();
         return new ServerConfig("0.0.0.0", 8000, "moonshine-tiny", Device.AUTO, Math.max(1, cores), 1,
                 VadOptions.DEFAULTS, 256, 16 << 20, 300, 16, 256, 30,
-                3 * 3600, 10, 2048, 512);
+                3 * 3600, 10, 2048, 512, 25 << 20, 0, true, ModelStore.fromEnvironment());
+    }
+
+    /**
+     * The one map every setting is read from: {@code .env} in {@code workDir} under the process environment
+     * (a variable set in both keeps the process's value). The server, its OpenAI doors, its access policy and
+     * its model store all read this map, so a setting written in {@code .env} reaches every one of them.
+     */
+    public static Map<String, String> environment(Path workDir, Map<String, String> processEnv) throws java.io.IOException {
+        return Map.copyOf(DotEnv.load(workDir.resolve(".env"), processEnv));
     }
 
     /** Defaults, then {@code .env} in {@code workDir}, then the real environment. */
     public static ServerConfig fromEnvironment(Path workDir, Map<String, String> env) throws java.io.IOException {
-        Map<String, String> e = DotEnv.load(workDir.resolve(".env"), env);
+        return fromEnvironment(environment(workDir, env));
+    }
+
+    /** Every {@code HOST}, {@code PORT} and {@code STT_*} setting from {@code e} over the defaults. */
+    public static ServerConfig fromEnvironment(Map<String, String> e) {
         ServerConfig d = defaults();
         int intra = integer(e, "STT_THREADS", d.intraThreads());
         int cores = Runtime.getRuntime().availableProcessors();
-        return new ServerConfig(
-                e.getOrDefault("HOST", d.host()),
-                integer(e, "PORT", d.port()),
-                e.getOrDefault("STT_MODEL", d.model()),
-                e.containsKey("STT_DEVICE") ? Device.parse(e.get("STT_DEVICE")) : d.device(),
-                integer(e, "STT_WORKERS", Math.max(1, cores / intra)),
-                intra,
-                d.vad(),
-                integer(e, "STT_MAX_SESSIONS", d.maxSessions()),
-                integer(e, "STT_MAX_MESSAGE_BYTES", d.maxMessageBytes()),
-                integer(e, "STT_IDLE_TIMEOUT_S", d.idleTimeoutSeconds()),
-                integer(e, "STT_MAX_PENDING_SEGMENTS", d.maxPendingSegments()),
-                integer(e, "STT_INFERENCE_QUEUE", d.inferenceQueue()),
-                integer(e, "STT_DRAIN_S", d.drainSeconds()),
-                integer(e, "STT_MAX_AUDIO_SECONDS", d.maxAudioSeconds()),
-                integer(e, "STT_HEADER_TIMEOUT_S", d.headerTimeoutSeconds()),
-                integer(e, "STT_MAX_CONNECTIONS", d.maxConnections()),
-                integer(e, "STT_MAX_CONNECTIONS_PER_ADDRESS", d.maxConnectionsPerAddress()));
+        String early = e.getOrDefault("STT_EARLY_DECODE", "1").strip();
+        if (!early.equals("0") && !early.equals("1")) {
+            throw new IllegalArgumentException("STT_EARLY_DECODE must be 0 or 1, got '" + early + "'");
+        }
+        return d.toBuilder()
+                .host(e.getOrDefault("HOST", d.host()))
+                .port(integer(e, "PORT", d.port()))
+                .model(e.getOrDefault("STT_MODEL", d.model()))
+                .device(e.containsKey("STT_DEVICE") ? Device.parse(e.get("STT_DEVICE")) : d.device())
+                .inferenceWorkers(integer(e, "STT_WORKERS", Math.max(1, cores / intra)))
+                .intraThreads(intra)
+                .maxSessions(integer(e, "STT_MAX_SESSIONS", d.maxSessions()))
+                .maxMessageBytes(integer(e, "STT_MAX_MESSAGE_BYTES", d.maxMessageBytes()))
+                .idleTimeoutSeconds(integer(e, "STT_IDLE_TIMEOUT_S", d.idleTimeoutSeconds()))
+                .maxPendingSegments(integer(e, "STT_MAX_PENDING_SEGMENTS", d.maxPendingSegments()))
+                .inferenceQueue(integer(e, "STT_INFERENCE_QUEUE", d.inferenceQueue()))
+                .drainSeconds(integer(e, "STT_DRAIN_S", d.drainSeconds()))
+                .maxAudioSeconds(integer(e, "STT_MAX_AUDIO_SECONDS", d.maxAudioSeconds()))
+                .headerTimeoutSeconds(integer(e, "STT_HEADER_TIMEOUT_S", d.headerTimeoutSeconds()))
+                .maxConnections(integer(e, "STT_MAX_CONNECTIONS", d.maxConnections()))
+                .maxConnectionsPerAddress(integer(e, "STT_MAX_CONNECTIONS_PER_ADDRESS", d.maxConnectionsPerAddress()))
+                .maxUploadBytes(integer(e, "STT_MAX_UPLOAD_BYTES", d.maxUploadBytes()))
+                .batchWindowMs(integer(e, "STT_BATCH_WINDOW_MS", d.batchWindowMs()))
+                .earlyDecode(early.equals("1"))
+                .store(ModelStore.fromEnvironment(e))
+                .build();
     }
 
     private static int integer(Map<String, String> env, String key, int fallback) {
@@ -120,40 +154,204 @@ public record ServerConfig(String host, int port, String model, Device device, i
         }
     }
 
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
     public ServerConfig withHost(String h) {
-        return new ServerConfig(h, port, model, device, inferenceWorkers, intraThreads, vad, maxSessions, maxMessageBytes, idleTimeoutSeconds, maxPendingSegments, inferenceQueue, drainSeconds, maxAudioSeconds, headerTimeoutSeconds, maxConnections, maxConnectionsPerAddress);
+        return toBuilder().host(h).build();
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(host, p, model, device, inferenceWorkers, intraThreads, vad, maxSessions, maxMessageBytes, idleTimeoutSeconds, maxPendingSegments, inferenceQueue, drainSeconds, maxAudioSeconds, headerTimeoutSeconds, maxConnections, maxConnectionsPerAddress);
+        return toBuilder().port(p).build();
     }
 
     public ServerConfig withModel(String m) {
-        return new ServerConfig(host, port, m, device, inferenceWorkers, intraThreads, vad, maxSessions, maxMessageBytes, idleTimeoutSeconds, maxPendingSegments, inferenceQueue, drainSeconds, maxAudioSeconds, headerTimeoutSeconds, maxConnections, maxConnectionsPerAddress);
+        return toBuilder().model(m).build();
     }
 
     public ServerConfig withDevice(Device d) {
-        return new ServerConfig(host, port, model, d, inferenceWorkers, intraThreads, vad, maxSessions, maxMessageBytes, idleTimeoutSeconds, maxPendingSegments, inferenceQueue, drainSeconds, maxAudioSeconds, headerTimeoutSeconds, maxConnections, maxConnectionsPerAddress);
+        return toBuilder().device(d).build();
     }
 
     public ServerConfig withWorkers(int w) {
-        return new ServerConfig(host, port, model, device, w, intraThreads, vad, maxSessions, maxMessageBytes, idleTimeoutSeconds, maxPendingSegments, inferenceQueue, drainSeconds, maxAudioSeconds, headerTimeoutSeconds, maxConnections, maxConnectionsPerAddress);
+        return toBuilder().inferenceWorkers(w).build();
     }
 
     public ServerConfig withIntraThreads(int t) {
-        return new ServerConfig(host, port, model, device, inferenceWorkers, t, vad, maxSessions, maxMessageBytes, idleTimeoutSeconds, maxPendingSegments, inferenceQueue, drainSeconds, maxAudioSeconds, headerTimeoutSeconds, maxConnections, maxConnectionsPerAddress);
+        return toBuilder().intraThreads(t).build();
     }
 
     public ServerConfig withVad(VadOptions v) {
-        return new ServerConfig(host, port, model, device, inferenceWorkers, intraThreads, v, maxSessions, maxMessageBytes, idleTimeoutSeconds, maxPendingSegments, inferenceQueue, drainSeconds, maxAudioSeconds, headerTimeoutSeconds, maxConnections, maxConnectionsPerAddress);
+        return toBuilder().vad(v).build();
     }
 
     public ServerConfig withLimits(int sessions, int messageBytes, int idleSeconds, int pendingSegments, int queue) {
-        return new ServerConfig(host, port, model, device, inferenceWorkers, intraThreads, vad, sessions, messageBytes, idleSeconds, pendingSegments, queue, drainSeconds, maxAudioSeconds, headerTimeoutSeconds, maxConnections, maxConnectionsPerAddress);
+        return toBuilder().maxSessions(sessions).maxMessageBytes(messageBytes).idleTimeoutSeconds(idleSeconds)
+                .maxPendingSegments(pendingSegments).inferenceQueue(queue).build();
     }
 
     /** The edge limits: audio per upload, header deadline, connections overall and per client address. */
     public ServerConfig withEdgeLimits(int audioSeconds, int headerSeconds, int connections, int connectionsPerAddress) {
-        return new ServerConfig(host, port, model, device, inferenceWorkers, intraThreads, vad, maxSessions, maxMessageBytes, idleTimeoutSeconds, maxPendingSegments, inferenceQueue, drainSeconds, audioSeconds, headerSeconds, connections, connectionsPerAddress);
+        return toBuilder().maxAudioSeconds(audioSeconds).headerTimeoutSeconds(headerSeconds).maxConnections(connections)
+                .maxConnectionsPerAddress(connectionsPerAddress).build();
+    }
+
+    /** A changed copy: set what differs, then {@link #build()} validates the whole. */
+    public static final class Builder {
+        private String host;
+        private int port;
+        private String model;
+        private Device device;
+        private int inferenceWorkers;
+        private int intraThreads;
+        private VadOptions vad;
+        private int maxSessions;
+        private int maxMessageBytes;
+        private int idleTimeoutSeconds;
+        private int maxPendingSegments;
+        private int inferenceQueue;
+        private int drainSeconds;
+        private int maxAudioSeconds;
+        private int headerTimeoutSeconds;
+        private int maxConnections;
+        private int maxConnectionsPerAddress;
+        private int maxUploadBytes;
+        private int batchWindowMs;
+        private boolean earlyDecode;
+        private ModelStore store;
+
+        private Builder(ServerConfig c) {
+            host = c.host();
+            port = c.port();
+            model = c.model();
+            device = c.device();
+            inferenceWorkers = c.inferenceWorkers();
+            intraThreads = c.intraThreads();
+            vad = c.vad();
+            maxSessions = c.maxSessions();
+            maxMessageBytes = c.maxMessageBytes();
+            idleTimeoutSeconds = c.idleTimeoutSeconds();
+            maxPendingSegments = c.maxPendingSegments();
+            inferenceQueue = c.inferenceQueue();
+            drainSeconds = c.drainSeconds();
+            maxAudioSeconds = c.maxAudioSeconds();
+            headerTimeoutSeconds = c.headerTimeoutSeconds();
+            maxConnections = c.maxConnections();
+            maxConnectionsPerAddress = c.maxConnectionsPerAddress();
+            maxUploadBytes = c.maxUploadBytes();
+            batchWindowMs = c.batchWindowMs();
+            earlyDecode = c.earlyDecode();
+            store = c.store();
+        }
+
+        public Builder host(String v) {
+            host = v;
+            return this;
+        }
+
+        public Builder port(int v) {
+            port = v;
+            return this;
+        }
+
+        public Builder model(String v) {
+            model = v;
+            return this;
+        }
+
+        public Builder device(Device v) {
+            device = v;
+            return this;
+        }
+
+        public Builder inferenceWorkers(int v) {
+            inferenceWorkers = v;
+            return this;
+        }
+
+        public Builder intraThreads(int v) {
+            intraThreads = v;
+            return this;
+        }
+
+        public Builder vad(VadOptions v) {
+            vad = v;
+            return this;
+        }
+
+        public Builder maxSessions(int v) {
+            maxSessions = v;
+            return this;
+        }
+
+        public Builder maxMessageBytes(int v) {
+            maxMessageBytes = v;
+            return this;
+        }
+
+        public Builder idleTimeoutSeconds(int v) {
+            idleTimeoutSeconds = v;
+            return this;
+        }
+
+        public Builder maxPendingSegments(int v) {
+            maxPendingSegments = v;
+            return this;
+        }
+
+        public Builder inferenceQueue(int v) {
+            inferenceQueue = v;
+            return this;
+        }
+
+        public Builder drainSeconds(int v) {
+            drainSeconds = v;
+            return this;
+        }
+
+        public Builder maxAudioSeconds(int v) {
+            maxAudioSeconds = v;
+            return this;
+        }
+
+        public Builder headerTimeoutSeconds(int v) {
+            headerTimeoutSeconds = v;
+            return this;
+        }
+
+        public Builder maxConnections(int v) {
+            maxConnections = v;
+            return this;
+        }
+
+        public Builder maxConnectionsPerAddress(int v) {
+            maxConnectionsPerAddress = v;
+            return this;
+        }
+
+        public Builder maxUploadBytes(int v) {
+            maxUploadBytes = v;
+            return this;
+        }
+
+        public Builder batchWindowMs(int v) {
+            batchWindowMs = v;
+            return this;
+        }
+
+        public Builder earlyDecode(boolean v) {
+            earlyDecode = v;
+            return this;
+        }
+
+        public Builder store(ModelStore v) {
+            store = v;
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(host, port, model, device, inferenceWorkers, intraThreads, vad, maxSessions, maxMessageBytes, idleTimeoutSeconds, maxPendingSegments, inferenceQueue, drainSeconds, maxAudioSeconds, headerTimeoutSeconds, maxConnections, maxConnectionsPerAddress, maxUploadBytes, batchWindowMs, earlyDecode, store);
+        }
     }
 }

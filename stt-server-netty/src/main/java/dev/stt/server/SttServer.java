@@ -68,6 +68,7 @@ public final class SttServer implements AutoCloseable {
     private EventLoopGroup workers;
     private Channel listener;
     private volatile boolean closed;
+    private volatile boolean tls;
     private Duration batchWindow = Duration.ZERO;
     private boolean earlyDecode = true;
     private int maxBatch = 8;
@@ -75,6 +76,8 @@ public final class SttServer implements AutoCloseable {
 
     public SttServer(ServerConfig config, ModelLoader loader) {
         this.config = config;
+        this.batchWindow = Duration.ofMillis(config.batchWindowMs());
+        this.earlyDecode = config.earlyDecode();
         this.loader = loader;
         this.sessionConfig = SessionConfig.DEFAULTS.withVad(config.vad());
         AtomicInteger n = new AtomicInteger();
@@ -103,7 +106,7 @@ public final class SttServer implements AutoCloseable {
     /** The models a real server runs: Silero VAD and the configured engine, from the model store. */
     public static ModelLoader defaultLoader(ServerConfig config) {
         return () -> {
-            ModelStore store = ModelStore.fromEnvironment();
+            ModelStore store = config.store();
             SileroVad vad = SileroVad.open(store);
             try {
                 SttEngine engine = SttEngines.open(EngineConfig.builder(config.model()).device(config.device())
@@ -279,8 +282,15 @@ public final class SttServer implements AutoCloseable {
         channels.add(ch);
     }
 
+    /** Whether connections speak TLS, so WebSocket handshakes name {@code wss://}. */
     boolean tls() {
-        return false;
+        return tls;
+    }
+
+    /** Marks the server as serving TLS (its handler added by whoever installs the certificate). Call before {@link #start()}. */
+    public SttServer secure() {
+        this.tls = true;
+        return this;
     }
 
     Map<String, WebSocketDoor> doors() {

@@ -31,12 +31,13 @@ final class SttServerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("output-bound", new OutputBound(server.metrics()));
         p.addLast("deadline-raw", deadline.raw());
         p.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 64 * 1024));
+        p.addLast("http-metrics", new HttpRequestCounter(server));
         if (refused != null) {
             server.metrics().error("connection_limit");
             p.addLast("refuse", new ConnectionLimit.Refuse(refused));
         }
         p.addLast("deadline", deadline.decoded());
-        p.addLast("aggregate", new HttpObjectAggregator(server.config().maxMessageBytes()));
+        p.addLast("aggregate", new HttpObjectAggregator(Math.max(server.config().maxMessageBytes(), server.config().maxUploadBytes())));
         p.addLast("idle", new IdleStateHandler(0, 0, server.config().idleTimeoutSeconds(), TimeUnit.SECONDS));
         p.addLast("router", new HttpRouter(server));
         server.connectionSetup().forEach(setup -> setup.accept(p));

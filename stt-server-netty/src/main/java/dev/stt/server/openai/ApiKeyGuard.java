@@ -54,6 +54,10 @@ final class ApiKeyGuard extends ChannelInboundHandlerAdapter {
         if (OPEN_PATHS.contains(q.path()) || WebPage.isPageRequest(req)) {
             return true; // the page's static files hold no secret: the page asks for the key itself
         }
+        if (req.method() == io.netty.handler.codec.http.HttpMethod.OPTIONS
+                && req.headers().contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
+            return true; // a CORS preflight never carries credentials (Fetch standard); the access policy answers it
+        }
         String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && matches(auth.substring(7).strip())) {
             return true;

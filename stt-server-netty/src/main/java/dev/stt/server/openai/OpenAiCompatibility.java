@@ -71,7 +71,10 @@ public final class OpenAiCompatibility {
         SslContext tls = options.tls()
                 ? SslContextBuilder.forServer(options.tlsCert().toFile(), options.tlsKey().toFile()).build() : null;
         String apiKey = options.apiKey();
-        int maxUpload = server.config().maxMessageBytes();
+        int maxUpload = server.config().maxUploadBytes();
+        if (tls != null) {
+            server.secure();
+        }
         server.onConnection(p -> {
             if (tls != null) {
                 p.addFirst("tls", tls.newHandler(p.channel().alloc()));

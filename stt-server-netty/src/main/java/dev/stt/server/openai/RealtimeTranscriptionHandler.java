@@ -324,6 +324,8 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
         private final long originMs;
         // segment ids restart with each shared session, so each listener keeps its own
         private final Map<Long, String> itemsBySegment = new HashMap<>();
+        /** When each segment closed, for the latency every door records the same way. */
+        private final Map<Long, Long> closedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
         /**
          * @param manual   no turn detection: segments close only on the client's commit
@@ -373,6 +375,7 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
         @Override
         public void segmentClosed(ClosedSegment segment) {
             server.metrics().segmentClosed();
+            closedAt.put(segment.id(), System.nanoTime());
             synchronized (RealtimeTranscriptionHandler.this) {
                 String item = openItem != null ? openItem : events.newItemId();
                 interim.putIfAbsent(item, new InterimTranscript());
@@ -385,6 +388,10 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
 
         @Override
         public void transcribed(SegmentResult r) {
+            Long t0 = closedAt.remove(r.segment().id());
+            if (t0 != null) {
+                server.metrics().latency(System.nanoTime() - t0);
+            }
             synchronized (RealtimeTranscriptionHandler.this) {
                 String item = itemsBySegment.remove(r.segment().id());
                 InterimTranscript t = interim.remove(item);
@@ -403,6 +410,7 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
 
         @Override
         public void failed(ClosedSegment segment, String reason) {
+            closedAt.remove(segment.id());
             server.metrics().error("segment_failed");
             synchronized (RealtimeTranscriptionHandler.this) {
                 String item = itemsBySegment.remove(segment.id());

@@ -87,6 +87,7 @@ final class TranscriptionsRoute implements HttpRoute {
         try {
             form = readForm(req, translations);
         } catch (InvalidRequestException e) {
+            server.metrics().error("invalid_request");
             HttpResponses.json(ctx, req, HttpResponseStatus.BAD_REQUEST, e.json());
             return;
         } catch (IllegalArgumentException | HttpPostRequestDecoder.ErrorDataDecoderException
@@ -147,7 +148,12 @@ final class TranscriptionsRoute implements HttpRoute {
         SseStream stream = r.stream() ? new SseStream(ctx, head) : null;
         ChannelFuture answered = null;
         try {
-            FileTranscript t = transcribe(pipeline, form, server.config().maxAudioSeconds(), stream == null ? piece -> { } : stream::piece);
+            FileTranscript t = transcribe(pipeline, form, server.config().maxAudioSeconds(), piece -> {
+                server.metrics().segmentClosed();
+                if (stream != null) {
+                    stream.piece(piece);
+                }
+            });
             server.metrics().audio(t.durationSeconds());
             TranscriptionResult result = TranscriptionResult.of(t, languageOf(t, pipeline.engine()), r.translate());
             answered = stream != null ? stream.done(result)
