@@ -1,0 +1,101 @@
+package dev.stt.onnx.align;
+
+import dev.stt.engine.WordTiming;
+import dev.stt.onnx.decoder.CrossAttention;
+import dev.stt.onnx.decoder.DecodedSequence;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Word times for one decoded row, shared by the engines: they say how their tokens form words, the
+ * alignment says where each token starts.
+ */
+public final class WordTimer {
+
+    /** Closing punctuation joins the word before it, opening punctuation the word after (Whisper's sets). */
+    static final String OPENING = "\"'\u201c\u2018\u00bf([{-";
+
+    private WordTimer() {
+    }
+
+    /**
+     * A word as tokens {@code [from, to)} of the decoded row.
+     *
+     * @param text the word as printed, without surrounding spaces
+     */
+    public record TokenWord(String text, int from, int to) {
+    }
+
+    /**
+     * Moves words that are only punctuation onto their neighbour: an opening mark onto the word after it,
+     * any other onto the word before it, so that no word is a bare comma or quote.
+     */
+    public static List<TokenWord> attachPunctuation(List<TokenWord> words) {
+        List<TokenWord> out = new ArrayList<>();
+        TokenWord pendingOpen = null;
+        for (TokenWord w : words) {
+            if (pendingOpen != null) {
+                w = new TokenWord(pendingOpen.text() + w.text(), pendingOpen.from(), w.to());
+                pendingOpen = null;
+            }
+            if (!w.text().codePoints().anyMatch(Character::isLetterOrDigit)) {
+                if (!w.text().isEmpty() && OPENING.indexOf(w.text().charAt(0)) >= 0) {
+                    pendingOpen = w;
+                    continue;
+                }
+                if (!out.isEmpty()) {
+                    TokenWord last = out.removeLast();
+                    out.add(new TokenWord(last.text() + w.text(), last.from(), w.to()));
+                    continue;
+                }
+            }
+            out.add(w);
+        }
+        if (pendingOpen != null) {
+            if (out.isEmpty()) {
+                out.add(pendingOpen);
+            } else {
+                TokenWord last = out.removeLast();
+                out.add(new TokenWord(last.text() + pendingOpen.text(), last.from(), pendingOpen.to()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Times {@code words} of {@code decoded} from its cross-attention.
+     *
+     * @param layerHeads     the (layer, head) pairs to align with
+     * @param audioFrames    the encoder frames the row's own audio fills (the rest is batch padding)
+     * @param frameSeconds   seconds per encoder frame
+     * @param segmentSeconds the segment's length: no word ends after it
+     */
+    public static List<WordTiming> time(DecodedSequence decoded, List<TokenWord> words, List<int[]> layerHeads,
+                                        int audioFrames, double frameSeconds, double segmentSeconds) {
+        CrossAttention attention = decoded.attention();
+        if (words.isEmpty() || attention == null || attention.runs().isEmpty()) {
+            return List.of();
+        }
+        CrossAttentionAligner.Path path = CrossAttentionAligner.align(attention.select(layerHeads, audioFrames));
+        int rows = path.rows();
+        double[] logProbs = decoded.tokenLogProbs();
+        List<WordTiming> out = new ArrayList<>(words.size());
+        double previousEnd = 0;
+        for (TokenWord w : words) {
+            int from = Math.min(w.from(), rows - 1);
+            double start = path.firstFrame()[from] * frameSeconds;
+            double end = w.to() < rows ? path.firstFrame()[w.to()] * frameSeconds : (path.lastFrame()[rows - 1] + 1) * frameSeconds;
+            start = Math.max(previousEnd, Math.min(start, segmentSeconds));
+            end = Math.max(start, Math.min(end, segmentSeconds));
+            double p = 0;
+            int n = 0;
+            for (int t = w.from(); logProbs != null && t < w.to() && t < logProbs.length; t++) {
+                p += Math.exp(logProbs[t]);
+                n++;
+            }
+            out.add(new WordTiming(w.text(), start, end, n == 0 ? Double.NaN : p / n));
+            previousEnd = end;
+        }
+        return out;
+    }
+}
