@@ -100,8 +100,25 @@ public final class MoonshineEngine implements SttEngine {
     static final int SAMPLES_PER_FRAME = 384;
 
     /**
-     * The (layer, head) pairs whose cross-attention times the words: chosen by measurement against Vosk's
-     * word times on the repo's ten clips (MoonshineWordTimesTest#measureLayerChoices prints the table).
+     * The (layer, head) pairs whose cross-attention times the words: all heads of layers 4 and 5, chosen by
+     * measurement against Vosk's word times on the repo's ten clips (MoonshineWordTimesTest#measureLayerChoices
+     * prints the table; 138 of Vosk's 151 words matched). Absolute errors in ms, first row refined at 0.9:
+     * <pre>
+     * heads        start mean  median  p90   end mean  median  p90
+     * layer 0          247      216    414     246      222    414
+     * layer 1          280      252    450     262      240    414
+     * layer 2          160      138    294     159      138    282
+     * layer 3          109       84    180      99       72    174
+     * layer 4           73       48    132      71       48    132
+     * layer 5           65       42    144      75       42    156
+     * layers 3-5        73       48    126      71       48    114
+     * layers 4-5        63       48    120      69       42    120   (chosen)
+     * layers 2-5        73       54    126      70       48    114
+     * all layers        87       72    138      83       66    132
+     * </pre>
+     * The best eight single heads together (L3H5 L3H7 L4H1 L4H7 L5H1 L5H4 L5H6 L5H7) measured 62/42/120 and
+     * 67/42/114: no better than whole layers within what ten clips can tell, and picked on the same clips,
+     * so the engine keeps the two whole layers. The early layers attend by position, not by sound.
      */
     static final List<int[]> ALIGNMENT_HEADS = heads(4, 5);
 
@@ -297,8 +314,12 @@ public final class MoonshineEngine implements SttEngine {
 
     /** {@code t} with the words of {@code d}, aligned over the first frames that {@code samples} of audio fill. */
     Transcript withWords(Transcript t, DecodedSequence d, int samples, List<int[]> heads) {
+        return withWords(t, d, samples, heads, WordTimer.FIRST_ROW_FRACTION);
+    }
+
+    Transcript withWords(Transcript t, DecodedSequence d, int samples, List<int[]> heads, double firstRowFraction) {
         List<WordTiming> timed = WordTimer.time(d, tokenWords(d.tokens()), heads, encoderFrames(samples),
-                SAMPLES_PER_FRAME / (double) SAMPLE_RATE, t.end());
+                SAMPLES_PER_FRAME / (double) SAMPLE_RATE, t.end(), firstRowFraction);
         return new Transcript(t.text(), t.language(), t.start(), t.end(), t.segments(), timed, t.avgLogProb(),
                 t.noSpeechProb(), t.suppressed());
     }

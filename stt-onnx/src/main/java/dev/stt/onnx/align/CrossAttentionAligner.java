@@ -37,6 +37,24 @@ public final class CrossAttentionAligner {
      * @param weights [head][row][frame] cross-attention of the chosen heads, cropped to the audio's frames
      */
     public static Path align(float[][][] weights) {
+        return align(weights, false);
+    }
+
+    /**
+     * @param leadingRow whether the path starts on an extra row of neutral weight (0, the per-frame mean)
+     *                   that can absorb the audio before the first token, as the end-of-text row absorbs the
+     *                   audio after the last one; the returned path leaves that row out
+     */
+    public static Path align(float[][][] weights, boolean leadingRow) {
+        return align(weights, leadingRow, Double.NaN);
+    }
+
+    /**
+     * @param firstRowFraction where not NaN, the first row's start moves from frame 0 (where every path
+     *                         starts) to the first frame of its stretch whose weight reaches this fraction
+     *                         of the stretch's peak: the audio before the first token is not the token
+     */
+    public static Path align(float[][][] weights, boolean leadingRow, double firstRowFraction) {
         int heads = weights.length;
         int rows = weights[0].length;
         int frames = weights[0][0].length;
@@ -51,7 +69,36 @@ public final class CrossAttentionAligner {
                 }
             }
         }
-        return dtw(matrix);
+        if (!leadingRow) {
+            return refineFirst(dtw(matrix), matrix, firstRowFraction);
+        }
+        double[][] padded = new double[rows + 1][];
+        padded[0] = new double[frames];
+        System.arraycopy(matrix, 0, padded, 1, rows);
+        Path p = dtw(padded);
+        return refineFirst(new Path(Arrays.copyOfRange(p.firstFrame(), 1, rows + 1), Arrays.copyOfRange(p.lastFrame(), 1, rows + 1)),
+                matrix, firstRowFraction);
+    }
+
+    static Path refineFirst(Path p, double[][] matrix, double fraction) {
+        if (Double.isNaN(fraction)) {
+            return p;
+        }
+        int from = p.firstFrame()[0];
+        int to = p.lastFrame()[0];
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int f = from; f <= to; f++) {
+            min = Math.min(min, matrix[0][f]);
+            max = Math.max(max, matrix[0][f]);
+        }
+        int start = from;
+        while (start < to && matrix[0][start] < min + fraction * (max - min)) {
+            start++;
+        }
+        int[] first = p.firstFrame().clone();
+        first[0] = start;
+        return new Path(first, p.lastFrame());
     }
 
     /** Each frame's weights across the rows to zero mean and unit variance (torch.std_mean over tokens, biased). */
