@@ -205,11 +205,11 @@ final class TranscribeCommand implements Subcommand {
                 }
                 if (words) {
                     g.writeArrayFieldStart("words");
-                    for (WordTiming w : s.words()) {
+                    for (WordTiming word : s.words()) {
                         g.writeStartObject();
-                        g.writeStringField("word", w.word());
-                        g.writeNumberField("start", round(w.start()));
-                        g.writeNumberField("end", round(w.end()));
+                        g.writeStringField("word", word.word());
+                        g.writeNumberField("start", round(word.start()));
+                        g.writeNumberField("end", round(word.end()));
                         g.writeEndObject();
                     }
                     g.writeEndArray();

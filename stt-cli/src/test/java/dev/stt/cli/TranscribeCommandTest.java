@@ -162,9 +162,11 @@ class TranscribeCommandTest {
             assertEquals(segment.get("text").asText().strip(), spelled.toString());
         }
         assertTrue(words >= 20, "words " + words + " in " + r.out());
-        // Vosk puts "and" at 0.30 s of jfk.wav, so 2.30 s here
-        double first = json.get("segments").get(0).get("words").get(0).get("start").asDouble();
-        assertEquals(2.30, first, 0.15, r.out());
+        // Vosk puts "and" at 0.30-0.60 s of jfk.wav, so 2.30-2.60 s here; a segment's first word may start at the
+        // segment's start (the VAD's padding before the speech goes with it), so its start is checked loosely
+        JsonNode first = json.get("segments").get(0).get("words").get(0);
+        assertTrue(first.get("start").asDouble() > 1.8 && first.get("start").asDouble() < 2.45, r.out());
+        assertEquals(2.60, first.get("end").asDouble(), 0.15, r.out());
         // without --words the json has no words field
         Run plain = run("--format", "json", "--threads", "1", file.toString());
         assertTrue(!plain.out().contains("\"words\""), plain.out());
