@@ -46,6 +46,13 @@ public final class AttentionGraph {
     private AttentionGraph() {
     }
 
+    /** The graph does not compute cross-attention explicitly: no edit can expose it. */
+    public static final class NoCrossAttentionException extends IOException {
+        public NoCrossAttentionException(String message) {
+            super(message);
+        }
+    }
+
     public static String outputName(int layer) {
         return OUTPUT_PREFIX + layer;
     }
@@ -106,7 +113,7 @@ public final class AttentionGraph {
             any = true;
         }
         if (!any) {
-            throw new IOException("the graph holds no node named like " + CROSS_ATTENTION_SOFTMAX.pattern()
+            throw new NoCrossAttentionException("the graph holds no node named like " + CROSS_ATTENTION_SOFTMAX.pattern()
                     + ": cross-attention is not computed explicitly (fused or SDPA export), so word times cannot be had from it");
         }
         return model.toBuilder().setGraph(main).build();

@@ -47,6 +47,8 @@ public final class AttentionGraphCache {
         Path beside = source.toAbsolutePath().getParent().resolve(FOLDER);
         try {
             return ensureIn(source, sha, beside);
+        } catch (AttentionGraph.NoCrossAttentionException e) {
+            throw e;
         } catch (IOException e) {
             Path tmp = Path.of(System.getProperty("java.io.tmpdir"), "stt-derived");
             log.debug("cannot keep the edited graph beside {} ({}); using {}", source, e.getMessage(), tmp);
@@ -70,9 +72,9 @@ public final class AttentionGraphCache {
             }
             log.warn("the cached edited graph {} does not match its checksum; making it again", copy);
         }
-        Files.createDirectories(folder);
         long t0 = System.nanoTime();
         ModelProto edited = AttentionGraph.withCrossAttentionOutputs(AttentionGraph.read(source));
+        Files.createDirectories(folder);
         Path tmp = Files.createTempFile(folder, copy.getFileName().toString(), ".part");
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {

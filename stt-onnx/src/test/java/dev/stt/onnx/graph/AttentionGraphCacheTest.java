@@ -76,7 +76,12 @@ class AttentionGraphCacheTest {
     @Test
     void aGraphWithoutExplicitCrossAttentionIsRefused() throws Exception {
         Path vad = ModelStore.fromEnvironment().ensure("silero-vad").resolve("silero_vad.onnx");
-        IOException e = assertThrows(IOException.class, () -> AttentionGraph.withCrossAttentionOutputs(AttentionGraph.read(vad)));
+        IOException e = assertThrows(AttentionGraph.NoCrossAttentionException.class,
+                () -> AttentionGraph.withCrossAttentionOutputs(AttentionGraph.read(vad)));
         assertTrue(e.getMessage().contains("cross-attention"), e.getMessage());
+        // nothing is written for a graph that cannot be edited
+        Path copy = Files.copy(vad, tmp.resolve("silero_vad.onnx"));
+        assertThrows(AttentionGraph.NoCrossAttentionException.class, () -> AttentionGraphCache.ensure(copy));
+        assertTrue(Files.notExists(tmp.resolve(AttentionGraphCache.FOLDER)));
     }
 }
