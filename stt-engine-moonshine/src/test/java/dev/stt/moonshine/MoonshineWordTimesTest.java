@@ -211,6 +211,24 @@ class MoonshineWordTimesTest {
         assertTrue(Math.abs(words.getLast().end() - 10.56) < 0.25, words.getLast().toString());
     }
 
+    /** Batched rows are padded to the longest: each row is aligned over its own frames only. */
+    @Test
+    void batchedSegmentsAreTimedOverTheirOwnAudio() {
+        List<String> files = new ArrayList<>(clips.keySet());
+        List<Transcript> batch = engine.transcribeBatch(files.stream().map(clips::get).toList(), WORDS);
+        Errors all = new Errors(List.of(), List.of(), 0, 0);
+        for (int i = 0; i < files.size(); i++) {
+            Transcript t = batch.get(i);
+            assertFalse(t.words().isEmpty(), files.get(i));
+            assertTrue(t.words().getLast().end() <= t.end() + 1e-9, files.get(i) + ": " + t.words().getLast());
+            assertEquals(t.text(), String.join(" ", t.words().stream().map(WordTiming::word).toList()));
+            all = all.plus(Errors.of(t.words(), truth.get(files.get(i))));
+        }
+        System.out.println("\nbatched: " + all.row("chosen"));
+        assertTrue(Errors.quantile(all.start(), 0.5) <= 0.080, all.row("batched"));
+        assertTrue(Errors.quantile(all.end(), 0.5) <= 0.120, all.row("batched"));
+    }
+
     @Test
     void theEncoderFrameCountIsWhatTheStridesSay() throws IOException {
         float[] jfk = WavReader.read(TestData.jfkWav()).toMono16k();
