@@ -37,24 +37,24 @@ public final class CrossAttentionAligner {
      * @param weights [head][row][frame] cross-attention of the chosen heads, cropped to the audio's frames
      */
     public static Path align(float[][][] weights) {
-        return align(weights, false);
-    }
-
-    /**
-     * @param leadingRow whether the path starts on an extra row of neutral weight (0, the per-frame mean)
-     *                   that can absorb the audio before the first token, as the end-of-text row absorbs the
-     *                   audio after the last one; the returned path leaves that row out
-     */
-    public static Path align(float[][][] weights, boolean leadingRow) {
-        return align(weights, leadingRow, Double.NaN);
+        return dtw(matrix(weights));
     }
 
     /**
      * @param firstRowFraction where not NaN, the first row's start moves from frame 0 (where every path
      *                         starts) to the first frame of its stretch whose weight reaches this fraction
-     *                         of the stretch's peak: the audio before the first token is not the token
+     *                         of the stretch's range: the audio before the first token is not the token.
+     *                         (An extra neutral row at the top, to absorb that audio as the end-of-text row
+     *                         absorbs the audio after the last token, was measured too: the path leaves it
+     *                         at once, no change.)
      */
-    public static Path align(float[][][] weights, boolean leadingRow, double firstRowFraction) {
+    public static Path align(float[][][] weights, double firstRowFraction) {
+        double[][] matrix = matrix(weights);
+        return refineFirst(dtw(matrix), matrix, firstRowFraction);
+    }
+
+    /** The [row][frame] matrix DTW walks: standardised per frame, median-filtered, averaged over the heads. */
+    public static double[][] matrix(float[][][] weights) {
         int heads = weights.length;
         int rows = weights[0].length;
         int frames = weights[0][0].length;
@@ -69,18 +69,14 @@ public final class CrossAttentionAligner {
                 }
             }
         }
-        if (!leadingRow) {
-            return refineFirst(dtw(matrix), matrix, firstRowFraction);
-        }
-        double[][] padded = new double[rows + 1][];
-        padded[0] = new double[frames];
-        System.arraycopy(matrix, 0, padded, 1, rows);
-        Path p = dtw(padded);
-        return refineFirst(new Path(Arrays.copyOfRange(p.firstFrame(), 1, rows + 1), Arrays.copyOfRange(p.lastFrame(), 1, rows + 1)),
-                matrix, firstRowFraction);
+        return matrix;
     }
 
-    static Path refineFirst(Path p, double[][] matrix, double fraction) {
+    /**
+     * {@code p} with its first row starting at the first frame of the row's stretch where {@code matrix}'s
+     * first row reaches {@code fraction} of the way from its lowest to its highest value there (NaN: as is).
+     */
+    public static Path refineFirst(Path p, double[][] matrix, double fraction) {
         if (Double.isNaN(fraction)) {
             return p;
         }

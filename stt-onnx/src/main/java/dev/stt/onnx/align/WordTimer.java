@@ -78,18 +78,35 @@ public final class WordTimer {
     /**
      * Every DTW path starts at frame 0, so the first token's row takes the segment's leading silence with it.
      * The first row's start moves to the first frame of its stretch whose weight reaches this fraction of its
-     * peak. Measured on Moonshine tiny, layers 4-5, mean first-word start error over the ten clips: 315 ms
+     * range. Measured on Moonshine tiny, layers 4-5, mean first-word start error over the ten clips: 315 ms
      * without (Whisper's behaviour), 272 ms at 0.5, 212 ms at 0.75, 166 ms at 0.9; the other words do not move.
+     * Moonshine places the first row with layer 2 instead (106 ms at 0.9), see MoonshineEngine.FIRST_WORD_HEADS.
      */
     public static final double FIRST_ROW_FRACTION = 0.9;
 
     public static List<WordTiming> time(DecodedSequence decoded, List<TokenWord> words, List<int[]> layerHeads,
                                         int audioFrames, double frameSeconds, double segmentSeconds, double firstRowFraction) {
+        return time(decoded, words, layerHeads, audioFrames, frameSeconds, segmentSeconds, firstRowFraction, null);
+    }
+
+    /**
+     * @param firstRowHeads the heads whose attention places the first word's start (see
+     *                      {@link #FIRST_ROW_FRACTION}); null: {@code layerHeads}
+     */
+    public static List<WordTiming> time(DecodedSequence decoded, List<TokenWord> words, List<int[]> layerHeads,
+                                        int audioFrames, double frameSeconds, double segmentSeconds, double firstRowFraction,
+                                        List<int[]> firstRowHeads) {
         CrossAttention attention = decoded.attention();
         if (words.isEmpty() || attention == null || attention.runs().isEmpty()) {
             return List.of();
         }
-        CrossAttentionAligner.Path path = CrossAttentionAligner.align(attention.select(layerHeads, audioFrames), false, firstRowFraction);
+        CrossAttentionAligner.Path path;
+        if (firstRowHeads == null) {
+            path = CrossAttentionAligner.align(attention.select(layerHeads, audioFrames), firstRowFraction);
+        } else {
+            path = CrossAttentionAligner.refineFirst(CrossAttentionAligner.align(attention.select(layerHeads, audioFrames)),
+                    CrossAttentionAligner.matrix(attention.select(firstRowHeads, audioFrames)), firstRowFraction);
+        }
         int rows = path.rows();
         double[] logProbs = decoded.tokenLogProbs();
         List<WordTiming> out = new ArrayList<>(words.size());

@@ -47,7 +47,7 @@ class CrossAttentionAlignerTest {
         }
         CrossAttentionAligner.Path plain = CrossAttentionAligner.align(new float[][][] {w});
         assertEquals(0, plain.firstFrame()[0], "every DTW path starts at frame 0");
-        CrossAttentionAligner.Path refined = CrossAttentionAligner.align(new float[][][] {w}, false, 0.9);
+        CrossAttentionAligner.Path refined = CrossAttentionAligner.align(new float[][][] {w}, 0.9);
         assertEquals(8, refined.firstFrame()[0], 1);
         assertEquals(20, refined.firstFrame()[1]);
     }
