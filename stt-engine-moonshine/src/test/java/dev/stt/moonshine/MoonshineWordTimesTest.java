@@ -181,6 +181,17 @@ class MoonshineWordTimesTest {
             }
             table.append('\n');
         }
+        // trimming each word to where its tokens' attention rises, so pauses go to neither neighbour
+        table.append("\nwords trimmed to their attention (layers 4-5):\n");
+        for (double trim : new double[] {0.1, 0.25, 0.5}) {
+            Errors all = new Errors(List.of(), List.of(), 0, 0);
+            for (Map.Entry<String, Map.Entry<Transcript, DecodedSequence>> e : decoded.entrySet()) {
+                Transcript timed = engine.withWords(e.getValue().getKey(), e.getValue().getValue(), clips.get(e.getKey()).length,
+                        MoonshineEngine.ALIGNMENT_HEADS, dev.stt.onnx.align.WordTimer.FIRST_ROW_FRACTION, MoonshineEngine.FIRST_WORD_HEADS, trim);
+                all = all.plus(Errors.of(timed.words(), truth.get(e.getKey())));
+            }
+            table.append(all.row("trim " + trim)).append('\n');
+        }
         // single heads, to see whether a few alignment heads beat whole layers (as in Whisper)
         for (int l = 0; l < 6; l++) {
             for (int h = 0; h < 8; h++) {
@@ -284,7 +295,7 @@ class MoonshineWordTimesTest {
             long wordNanos = Long.MAX_VALUE;
             List<Long> plains = new ArrayList<>();
             List<Long> timeds = new ArrayList<>();
-            for (int i = 0; i < 9; i++) {
+            for (int i = 0; i < 15; i++) {
                 long t0 = System.nanoTime();
                 fresh.transcribe(jfk, TranscribeOptions.DEFAULTS);
                 long t1 = System.nanoTime();
@@ -297,8 +308,20 @@ class MoonshineWordTimesTest {
             }
             plains.sort(null);
             timeds.sort(null);
-            System.out.printf(Locale.ROOT, "%njfk.wav, 9 interleaved runs, 1 thread: plain best %.0f ms median %.0f ms;"
-                    + " with word times best %.0f ms median %.0f ms%n", plainNanos / 1e6, plains.get(4) / 1e6, wordNanos / 1e6, timeds.get(4) / 1e6);
+            // the alignment alone (DTW, filters), on one decoded row
+            DecodedSequence[] row = new DecodedSequence[1];
+            fresh.rowTap = d -> row[0] = d;
+            Transcript again = fresh.transcribe(jfk, WORDS);
+            fresh.rowTap = null;
+            long alignNanos = Long.MAX_VALUE;
+            for (int i = 0; i < 20; i++) {
+                long t0 = System.nanoTime();
+                fresh.withWords(again, row[0], jfk.length, MoonshineEngine.ALIGNMENT_HEADS);
+                alignNanos = Math.min(alignNanos, System.nanoTime() - t0);
+            }
+            System.out.printf(Locale.ROOT, "%njfk.wav, 15 interleaved runs, 1 thread: plain best %.0f ms median %.0f ms;"
+                    + " with word times best %.0f ms median %.0f ms; of which the alignment %.1f ms%n", plainNanos / 1e6,
+                    plains.get(7) / 1e6, wordNanos / 1e6, timeds.get(7) / 1e6, alignNanos / 1e6);
             assertEquals(plain.text(), timed.text(), "the exposed attention changed the decode");
             assertEquals(plain.text(), batch.get(0).text());
             assertEquals(plain.avgLogProb(), timed.avgLogProb(), 1e-4);

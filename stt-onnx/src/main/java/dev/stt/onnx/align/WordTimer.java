@@ -96,17 +96,26 @@ public final class WordTimer {
     public static List<WordTiming> time(DecodedSequence decoded, List<TokenWord> words, List<int[]> layerHeads,
                                         int audioFrames, double frameSeconds, double segmentSeconds, double firstRowFraction,
                                         List<int[]> firstRowHeads) {
+        return time(decoded, words, layerHeads, audioFrames, frameSeconds, segmentSeconds, firstRowFraction, firstRowHeads, Double.NaN);
+    }
+
+    /**
+     * @param trimFraction where not NaN, each word after the first starts at the first frame of its first
+     *                     token's stretch, and ends after the last frame of its last token's stretch, whose
+     *                     weight reaches this fraction of the stretch's range: a pause goes to neither word
+     */
+    public static List<WordTiming> time(DecodedSequence decoded, List<TokenWord> words, List<int[]> layerHeads,
+                                        int audioFrames, double frameSeconds, double segmentSeconds, double firstRowFraction,
+                                        List<int[]> firstRowHeads, double trimFraction) {
         CrossAttention attention = decoded.attention();
         if (words.isEmpty() || attention == null || attention.runs().isEmpty()) {
             return List.of();
         }
-        CrossAttentionAligner.Path path;
-        if (firstRowHeads == null) {
-            path = CrossAttentionAligner.align(attention.select(layerHeads, audioFrames), firstRowFraction);
-        } else {
-            path = CrossAttentionAligner.refineFirst(CrossAttentionAligner.align(attention.select(layerHeads, audioFrames)),
-                    CrossAttentionAligner.matrix(attention.select(firstRowHeads, audioFrames)), firstRowFraction);
-        }
+        double[][] matrix = CrossAttentionAligner.matrix(attention.select(layerHeads, audioFrames));
+        CrossAttentionAligner.Path path = CrossAttentionAligner.dtw(matrix);
+        path = CrossAttentionAligner.refineFirst(path,
+                firstRowHeads == null ? matrix : CrossAttentionAligner.matrix(attention.select(firstRowHeads, audioFrames)),
+                firstRowFraction);
         int rows = path.rows();
         double[] logProbs = decoded.tokenLogProbs();
         List<WordTiming> out = new ArrayList<>(words.size());
@@ -115,6 +124,13 @@ public final class WordTimer {
             int from = Math.min(w.from(), rows - 1);
             double start = path.firstFrame()[from] * frameSeconds;
             double end = w.to() < rows ? path.firstFrame()[w.to()] * frameSeconds : (path.lastFrame()[rows - 1] + 1) * frameSeconds;
+            if (!Double.isNaN(trimFraction)) {
+                if (w.from() > 0 && w.from() < rows) {
+                    start = trimmedStart(matrix[w.from()], path.firstFrame()[w.from()], path.lastFrame()[w.from()], trimFraction) * frameSeconds;
+                }
+                int last = Math.min(w.to() - 1, rows - 1);
+                end = Math.min(end, (trimmedEnd(matrix[last], path.firstFrame()[last], path.lastFrame()[last], trimFraction) + 1) * frameSeconds);
+            }
             start = Math.max(previousEnd, Math.min(start, segmentSeconds));
             end = Math.max(start, Math.min(end, segmentSeconds));
             double p = 0;
@@ -127,5 +143,33 @@ public final class WordTimer {
             previousEnd = end;
         }
         return out;
+    }
+
+    private static int trimmedStart(double[] row, int from, int to, double fraction) {
+        double threshold = threshold(row, from, to, fraction);
+        int f = from;
+        while (f < to && row[f] < threshold) {
+            f++;
+        }
+        return f;
+    }
+
+    private static int trimmedEnd(double[] row, int from, int to, double fraction) {
+        double threshold = threshold(row, from, to, fraction);
+        int f = to;
+        while (f > from && row[f] < threshold) {
+            f--;
+        }
+        return f;
+    }
+
+    private static double threshold(double[] row, int from, int to, double fraction) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int f = from; f <= to; f++) {
+            min = Math.min(min, row[f]);
+            max = Math.max(max, row[f]);
+        }
+        return min + fraction * (max - min);
     }
 }
