@@ -9,7 +9,6 @@ import dev.stt.engine.TranscribeOptions;
 import dev.stt.engine.Transcript;
 import dev.stt.engine.WordTiming;
 import dev.stt.onnx.align.WordTimer;
-import dev.stt.onnx.graph.AttentionGraph;
 import dev.stt.onnx.graph.AttentionGraphCache;
 import dev.stt.onnx.LiveTensors;
 import dev.stt.onnx.OnnxSessions;
@@ -85,7 +84,7 @@ public final class MoonshineEngine implements SttEngine {
     private final Path decoderFile;
     private final dev.stt.engine.Device device;
     /**
-     * The decoder whose graph also outputs its cross-attention ({@link AttentionGraph}), opened on the first
+     * The decoder whose graph also outputs its cross-attention ({@link dev.stt.onnx.graph.AttentionGraph}), opened on the first
      * request that asks for word times and closed with the engine; requests without them never touch it.
      */
     private OrtSession attentionDecoder;

@@ -78,9 +78,10 @@ public final class MergedDecoderLoop {
         }
         long filler = request.stopTokens().length > 0 ? request.stopTokens()[0] : 0;
         float[] row = new float[vocabulary];
-        double[][] tokenLogProbs = new double[batch][longest];
+        // only word-timed decodes keep per-token scores and attention: the plain path allocates nothing more
+        double[][] tokenLogProbs = capturesAttention() ? new double[batch][longest] : null;
         List<List<float[]>> attentionRuns = new ArrayList<>();
-        for (int r = 0; r < batch; r++) {
+        for (int r = 0; r < batch && capturesAttention(); r++) {
             attentionRuns.add(new ArrayList<>());
         }
         int[] attentionShape = new int[2]; // heads, frames
@@ -127,7 +128,9 @@ public final class MergedDecoderLoop {
                         stopped[r] = true;
                         continue;
                     }
-                    tokenLogProbs[r][length[r] - promptLength] = logProb;
+                    if (tokenLogProbs != null) {
+                        tokenLogProbs[r][length[r] - promptLength] = logProb;
+                    }
                     tokens[r][length[r]++] = best;
                     if (length[r] - promptLength >= request.maxNewTokens()[r]) {
                         done[r] = true;
@@ -167,7 +170,7 @@ public final class MergedDecoderLoop {
                     ? new CrossAttention(attentionLayers, attentionShape[0], attentionShape[1], List.copyOf(attentionRuns.get(r)))
                     : null;
             out.add(new DecodedSequence(java.util.Arrays.copyOfRange(tokens[r], promptLength, length[r]), sumLogProb[r], stopped[r],
-                    java.util.Arrays.copyOf(tokenLogProbs[r], n), attention));
+                    tokenLogProbs == null ? null : java.util.Arrays.copyOf(tokenLogProbs[r], n), attention));
         }
         return out;
     }
