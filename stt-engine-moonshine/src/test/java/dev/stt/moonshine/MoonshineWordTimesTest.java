@@ -327,6 +327,14 @@ class MoonshineWordTimesTest {
             assertEquals(plain.avgLogProb(), timed.avgLogProb(), 1e-4);
         }
         assertEquals(0, dev.stt.onnx.LiveTensors.live(), "tensors left alive after the engine closed");
+        // another engine reuses the edited graph on disk instead of editing again
+        int edits = AttentionGraphCache.edits();
+        try (MoonshineEngine second = MoonshineEngine.open("moonshine-tiny", dir, EngineConfig.builder("moonshine-tiny").intraThreads(1).build())) {
+            assertFalse(second.transcribe(jfk, WORDS).words().isEmpty());
+            assertTrue(second.attentionDecoderOpen());
+        }
+        assertEquals(edits, AttentionGraphCache.edits(), "the second engine edited the graph again");
+        assertEquals(0, dev.stt.onnx.LiveTensors.live());
     }
 
     /** Mean absolute error of each clip's first word start (leading silence is where a path from frame 0 errs). */
