@@ -9,6 +9,7 @@ import dev.stt.engine.EngineConfig;
 import dev.stt.engine.SttEngine;
 import dev.stt.engine.SttEngines;
 import dev.stt.engine.Transcript;
+import dev.stt.engine.WordTiming;
 import dev.stt.model.ModelStore;
 import dev.stt.protocol.subtitle.Subtitles;
 import dev.stt.transcribe.FileTranscriber;
@@ -28,13 +29,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code stt transcribe [--model M] [--format text|json|srt|vtt] [--threads N] [--device D] [-o DIR] FILE...}:
+ * {@code stt transcribe [--model M] [--format text|json|srt|vtt] [--words] [--threads N] [--device D] [-o DIR] FILE...}:
  * transcribes audio files with {@link FileTranscriber}, the offline policy every door shares (VAD cuts, pauses
  * under a second joined, pieces of at most 20 s, small batches).
  *
  * <p>Output, on stdout unless {@code --output-dir} is given (then one {@code NAME.txt|json|srt|vtt} per file):
  * text prints the transcript, or {@code FILE<TAB>transcript} per line for several files; json prints one
- * object per file and line (JSON Lines); srt and vtt print one cue per speech segment.
+ * object per file and line (JSON Lines); srt and vtt print one cue per speech segment. {@code --words} asks the
+ * engine for word times (Moonshine: from its cross-attention, through a second decoder session) and json then
+ * gives each segment {@code words: [{word, start, end}]}, in seconds on the file's time line.
  */
 final class TranscribeCommand implements Subcommand {
 
@@ -45,7 +48,8 @@ final class TranscribeCommand implements Subcommand {
     enum Format { TEXT, JSON, SRT, VTT }
 
     /** The parsed command line. */
-    record Options(String model, Format format, int threads, Device device, Path outputDir, boolean quiet, List<Path> files) {
+    record Options(String model, Format format, int threads, Device device, Path outputDir, boolean quiet, boolean words,
+                   List<Path> files) {
     }
 
     private final PrintStream out;
@@ -67,7 +71,7 @@ final class TranscribeCommand implements Subcommand {
 
     @Override
     public String summary() {
-        return "[--model M] [--format text|json|srt|vtt] [--threads N] [--device cpu|cuda|auto] [-o DIR] FILE...   transcribe audio and video files (any format FFmpeg reads)";
+        return "[--model M] [--format text|json|srt|vtt] [--words] [--threads N] [--device cpu|cuda|auto] [-o DIR] FILE...   transcribe audio and video files (any format FFmpeg reads)";
     }
 
     @Override
@@ -77,7 +81,10 @@ final class TranscribeCommand implements Subcommand {
         EngineConfig config = EngineConfig.builder(o.model()).device(o.device()).intraThreads(o.threads()).store(store).build();
         int failures = 0;
         try (SileroVad vad = SileroVad.open(store); SttEngine engine = SttEngines.open(config)) {
-            FileTranscriber transcriber = new FileTranscriber(engine, vad, TranscriptionPolicy.DEFAULTS);
+            TranscriptionPolicy policy = o.words()
+                    ? TranscriptionPolicy.DEFAULTS.withTranscribe(TranscriptionPolicy.DEFAULTS.transcribe().withTimestamps(true))
+                    : TranscriptionPolicy.DEFAULTS;
+            FileTranscriber transcriber = new FileTranscriber(engine, vad, policy);
             for (Path file : o.files()) {
                 FileTranscript t;
                 try {
@@ -98,7 +105,7 @@ final class TranscribeCommand implements Subcommand {
     }
 
     static Options parse(List<String> args) throws SttCommand.UsageException {
-        Flags f = Flags.parse(args, Set.of("model", "format", "threads", "device", "output-dir"), Set.of("quiet"),
+        Flags f = Flags.parse(args, Set.of("model", "format", "threads", "device", "output-dir"), Set.of("quiet", "words"),
                 Map.of("m", "model", "f", "format", "t", "threads", "o", "output-dir", "q", "quiet"));
         Format format;
         String name = f.get("format", "text");
@@ -126,7 +133,7 @@ final class TranscribeCommand implements Subcommand {
             throw new SttCommand.UsageException(format.name().toLowerCase(Locale.ROOT)
                     + " holds one file's cues: give --output-dir DIR for several files");
         }
-        return new Options(f.get("model", DEFAULT_MODEL), format, threads, device, outputDir, f.has("quiet"), files);
+        return new Options(f.get("model", DEFAULT_MODEL), format, threads, device, outputDir, f.has("quiet"), f.has("words"), files);
     }
 
     /**
@@ -155,7 +162,7 @@ final class TranscribeCommand implements Subcommand {
     private void emit(Options o, Path file, FileTranscript t) throws IOException {
         String body = switch (o.format()) {
             case TEXT -> o.files().size() > 1 && o.outputDir() == null ? file + "\t" + t.text() + "\n" : t.text() + "\n";
-            case JSON -> json(file, t, o.model()) + "\n";
+            case JSON -> json(file, t, o.model(), o.words()) + "\n";
             case SRT -> Subtitles.srt(t.cues());
             case VTT -> Subtitles.vtt(t.cues());
         };
@@ -172,6 +179,11 @@ final class TranscribeCommand implements Subcommand {
     }
 
     static String json(Path file, FileTranscript t, String model) throws IOException {
+        return json(file, t, model, false);
+    }
+
+    /** @param words whether each segment lists its words (asked for with --words) */
+    static String json(Path file, FileTranscript t, String model, boolean words) throws IOException {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
             g.writeStartObject();
@@ -190,6 +202,17 @@ final class TranscribeCommand implements Subcommand {
                 }
                 if (s.suppressed() != null) {
                     g.writeStringField("suppressed", s.suppressed());
+                }
+                if (words) {
+                    g.writeArrayFieldStart("words");
+                    for (WordTiming word : s.words()) {
+                        g.writeStartObject();
+                        g.writeStringField("word", word.word());
+                        g.writeNumberField("start", round(word.start()));
+                        g.writeNumberField("end", round(word.end()));
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
                 }
                 g.writeEndObject();
             }

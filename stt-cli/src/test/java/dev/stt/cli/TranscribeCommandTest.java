@@ -138,6 +138,41 @@ class TranscribeCommandTest {
         assertEquals(2, written.strip().split("\n\n").length - 1, written);
     }
 
+    /** --words: each json segment lists its words, on the file's time line (2 s of silence before JFK moves them). */
+    @Test
+    void wordsComeOnTheFilesTimeLine(@TempDir Path tmp) throws Exception {
+        float[] speech = dev.stt.audio.WavReader.read(jfk).toMono16k();
+        float[] padded = new float[2 * RATE + speech.length];
+        System.arraycopy(speech, 0, padded, 2 * RATE, speech.length);
+        Path file = writeWav(tmp.resolve("late-jfk.wav"), padded);
+        Run r = run("--format", "json", "--words", "--threads", "1", file.toString());
+        assertEquals(0, r.status(), r.err());
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        double previousEnd = 0;
+        int words = 0;
+        for (JsonNode segment : json.get("segments")) {
+            StringBuilder spelled = new StringBuilder();
+            for (JsonNode w : segment.get("words")) {
+                assertTrue(w.get("start").asDouble() >= previousEnd - 1e-9, "order: " + w);
+                assertTrue(w.get("start").asDouble() >= segment.get("start").asDouble() - 1e-9, "before its segment: " + w);
+                assertTrue(w.get("end").asDouble() <= segment.get("end").asDouble() + 1e-9, "after its segment: " + w);
+                previousEnd = w.get("end").asDouble();
+                spelled.append(spelled.isEmpty() ? "" : " ").append(w.get("word").asText());
+                words++;
+            }
+            assertEquals(segment.get("text").asText().strip(), spelled.toString());
+        }
+        assertTrue(words >= 20, "words " + words + " in " + r.out());
+        // Vosk puts "and" at 0.30-0.60 s of jfk.wav, so 2.30-2.60 s here; a segment's first word may start at the
+        // segment's start (the VAD's padding before the speech goes with it), so its start is checked loosely
+        JsonNode first = json.get("segments").get(0).get("words").get(0);
+        assertTrue(first.get("start").asDouble() > 1.8 && first.get("start").asDouble() < 2.45, r.out());
+        assertEquals(2.60, first.get("end").asDouble(), 0.15, r.out());
+        // without --words the json has no words field
+        Run plain = run("--format", "json", "--threads", "1", file.toString());
+        assertTrue(!plain.out().contains("\"words\""), plain.out());
+    }
+
     @Test
     void silenceGivesNoText(@TempDir Path tmp) throws Exception {
         Path quiet = writeWav(tmp.resolve("quiet.wav"), new float[3 * RATE]);

@@ -7,6 +7,9 @@ import dev.stt.engine.EngineConfig;
 import dev.stt.engine.SttEngine;
 import dev.stt.engine.TranscribeOptions;
 import dev.stt.engine.Transcript;
+import dev.stt.engine.WordTiming;
+import dev.stt.onnx.align.WordTimer;
+import dev.stt.onnx.graph.AttentionGraphCache;
 import dev.stt.onnx.LiveTensors;
 import dev.stt.onnx.OnnxSessions;
 import dev.stt.onnx.decoder.DecodeRequest;
@@ -77,14 +80,82 @@ public final class MoonshineEngine implements SttEngine {
 
     private final MergedDecoderLoop loop;
     private final SentencePieceVocabulary vocabulary;
+    /** The downloaded decoder: the attention-exposing copy is made from it on the first word-timed request. */
+    private final Path decoderFile;
+    private final dev.stt.engine.Device device;
+    /**
+     * The decoder whose graph also outputs its cross-attention ({@link dev.stt.onnx.graph.AttentionGraph}), opened on the first
+     * request that asks for word times and closed with the engine; requests without them never touch it.
+     */
+    private OrtSession attentionDecoder;
+    private MergedDecoderLoop attentionLoop;
+    private boolean closed;
 
-    private MoonshineEngine(String model, OrtSession encoder, OrtSession decoder, SentencePieceVocabulary vocabulary)
-            throws OrtException {
+    /**
+     * Moonshine's encoder turns 384 samples (24 ms at 16 kHz) into one frame: convolutions of stride 64, 3
+     * and 2 (kernels 127, 7, 3). {@link #encoderFrames} is their output length; the engine test checks it
+     * against the encoder's.
+     */
+    static final int SAMPLES_PER_FRAME = 384;
+
+    /**
+     * The (layer, head) pairs whose cross-attention times the words: all heads of layers 4 and 5, chosen by
+     * measurement against Vosk's word times on the repo's ten clips (MoonshineWordTimesTest#measureLayerChoices
+     * prints the table; 138 of Vosk's 151 words matched). Absolute errors in ms, first row refined at 0.9:
+     * <pre>
+     * heads        start mean  median  p90   end mean  median  p90
+     * layer 0          247      216    414     246      222    414
+     * layer 1          280      252    450     262      240    414
+     * layer 2          160      138    294     159      138    282
+     * layer 3          109       84    180      99       72    174
+     * layer 4           73       48    132      71       48    132
+     * layer 5           65       42    144      75       42    156
+     * layers 3-5        73       48    126      71       48    114
+     * layers 4-5        63       48    120      69       42    120   (chosen)
+     * layers 2-5        73       54    126      70       48    114
+     * all layers        87       72    138      83       66    132
+     * </pre>
+     * The best eight single heads together (L3H5 L3H7 L4H1 L4H7 L5H1 L5H4 L5H6 L5H7) measured 62/42/120 and
+     * 67/42/114: no better than whole layers within what ten clips can tell, and picked on the same clips,
+     * so the engine keeps the two whole layers. The early layers attend by position, not by sound.
+     */
+    static final List<int[]> ALIGNMENT_HEADS = heads(4, 5);
+
+    /**
+     * The heads that place a segment's first word start (see WordTimer.FIRST_ROW_FRACTION): layer 2, whose
+     * attention rises where the first word does better than the later layers' (that place the other words
+     * better). Mean first-word start error over the ten clips, ms, by the first row's heads and fraction:
+     * <pre>
+     * first row     0.50  0.75  0.90  0.95
+     * layers 4-5     272   212   166   137
+     * layers 0-2     188   145   119   115
+     * layer 0        197   155   124   110
+     * layer 2        169   128   106    93   (0.90 chosen: 0.95 sits at the top of the rise)
+     * all layers     255   185   137   111
+     * </pre>
+     * Without the refinement every path starts at frame 0: 315 ms. The other words do not move.
+     */
+    static final List<int[]> FIRST_WORD_HEADS = heads(2);
+
+    static List<int[]> heads(int... layers) {
+        List<int[]> out = new ArrayList<>();
+        for (int l : layers) {
+            for (int h = 0; h < 8; h++) {
+                out.add(new int[] {l, h});
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private MoonshineEngine(String model, OrtSession encoder, OrtSession decoder, SentencePieceVocabulary vocabulary,
+                            Path decoderFile, dev.stt.engine.Device device) throws OrtException {
         this.model = model;
         this.encoder = encoder;
         this.decoder = decoder;
         this.loop = new MergedDecoderLoop(decoder);
         this.vocabulary = vocabulary;
+        this.decoderFile = decoderFile;
+        this.device = device;
     }
 
     /** Opens the model in {@code dir} (encoder_model.onnx, decoder_model_merged.onnx, llama-tokenizer.js). */
@@ -93,9 +164,11 @@ public final class MoonshineEngine implements SttEngine {
         OrtSession encoder = null;
         try {
             encoder = OnnxSessions.open(dir.resolve("encoder_model.onnx"), config.device(), config.intraThreads()).session();
-            OrtSession decoder = OnnxSessions.open(dir.resolve("decoder_model_merged.onnx"), config.device(), DECODER_THREADS).session();
+            OnnxSessions.OpenedSession opened = OnnxSessions.open(dir.resolve("decoder_model_merged.onnx"), config.device(), DECODER_THREADS);
+            OrtSession decoder = opened.session();
             try {
-                MoonshineEngine engine = new MoonshineEngine(model, encoder, decoder, vocabulary);
+                MoonshineEngine engine = new MoonshineEngine(model, encoder, decoder, vocabulary,
+                        dir.resolve("decoder_model_merged.onnx"), opened.device());
                 log.info("moonshine model {} loaded from {}", model, dir);
                 return engine;
             } catch (OrtException e) {
@@ -155,7 +228,7 @@ public final class MoonshineEngine implements SttEngine {
             for (int k = from; k < to; k++) {
                 group.add(segments.get(order[k]));
             }
-            List<Transcript> results = runBatch(group);
+            List<Transcript> results = runBatch(group, options.timestamps());
             for (int k = from; k < to; k++) {
                 out[order[k]] = results.get(k - from);
             }
@@ -175,7 +248,45 @@ public final class MoonshineEngine implements SttEngine {
         return samples.length == 0 || Math.sqrt(sum / samples.length) < SILENT_RMS;
     }
 
-    private List<Transcript> runBatch(List<float[]> group) {
+    /** Tests only: sees every row a word-timed request decoded (measuring other head choices on the same decode). */
+    volatile java.util.function.Consumer<DecodedSequence> rowTap;
+
+    /** Whether the attention decoder has been opened (tests: the plain path never opens it). */
+    synchronized boolean attentionDecoderOpen() {
+        return attentionDecoder != null;
+    }
+
+    /** The decoder loop that also returns cross-attention, opened once, on first use. */
+    synchronized MergedDecoderLoop attentionLoop() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("the moonshine engine is closed");
+        }
+        if (attentionLoop == null) {
+            Path edited = AttentionGraphCache.ensure(decoderFile);
+            try {
+                OrtSession session = OnnxSessions.open(edited, device, DECODER_THREADS).session();
+                try {
+                    attentionLoop = new MergedDecoderLoop(session);
+                } catch (OrtException e) {
+                    session.close();
+                    throw e;
+                }
+                attentionDecoder = session;
+            } catch (OrtException e) {
+                throw new IOException("cannot open the attention-exposing decoder " + edited + ": " + e.getMessage(), e);
+            }
+        }
+        return attentionLoop;
+    }
+
+    /** The encoder's output length for {@code samples} input samples. */
+    static int encoderFrames(int samples) {
+        int l1 = (samples - 127) / 64 + 1;
+        int l2 = (l1 - 7) / 3 + 1;
+        return (l2 - 3) / 2 + 1;
+    }
+
+    private List<Transcript> runBatch(List<float[]> group, boolean words) {
         int batch = group.size();
         int width = MIN_SAMPLES;
         for (float[] s : group) {
@@ -193,17 +304,80 @@ public final class MoonshineEngine implements SttEngine {
             OnnxTensor hidden = (OnnxTensor) encoded.get("last_hidden_state").orElseThrow();
             // the model's own wish to end at once, before NO_EMPTY_START overrules it: the no-speech probability
             double[] endFirst = new double[batch];
-            List<DecodedSequence> decoded = loop.greedy(hidden,
+            MergedDecoderLoop decoding = words ? attentionLoop() : loop;
+            List<DecodedSequence> decoded = decoding.greedy(hidden,
                     new DecodeRequest(new long[] {START_OF_TEXT}, new long[] {END_OF_TEXT}, maxTokens, NO_EMPTY_START,
                             (row, logits) -> endFirst[row] = Math.exp(logits[(int) END_OF_TEXT] - LogProbabilities.logSumExp(logits))));
             List<Transcript> out = new ArrayList<>(batch);
             for (int r = 0; r < batch; r++) {
-                out.add(toTranscript(decoded.get(r), endFirst[r], group.get(r).length / (double) SAMPLE_RATE));
+                Transcript t = toTranscript(decoded.get(r), endFirst[r], group.get(r).length / (double) SAMPLE_RATE);
+                if (words && rowTap != null) {
+                    rowTap.accept(decoded.get(r));
+                }
+                if (words && t.suppressed() == null && !t.text().isEmpty()) {
+                    t = withWords(t, decoded.get(r), Math.max(group.get(r).length, MIN_SAMPLES), ALIGNMENT_HEADS);
+                }
+                out.add(t);
             }
             return out;
         } catch (OrtException e) {
             throw new IllegalStateException("moonshine inference failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** {@code t} with the words of {@code d}, aligned over the first frames that {@code samples} of audio fill. */
+    Transcript withWords(Transcript t, DecodedSequence d, int samples, List<int[]> heads) {
+        return withWords(t, d, samples, heads, WordTimer.FIRST_ROW_FRACTION, FIRST_WORD_HEADS, TRIM_FRACTION);
+    }
+
+    /**
+     * Off (NaN): words meet, as in Whisper, a pause going to one of its neighbours. Trimming each word to where
+     * its tokens' attention rises (WordTimer's trimFraction) was measured and gains nothing within what ten
+     * clips tell: start mean/median/p90, end mean/median/p90 (ms) 59/42/114, 69/42/120 untrimmed; 57/42/120,
+     * 68/42/114 at 0.1; 60/42/120, 67/36/120 at 0.25; 70/48/162, 74/48/144 at 0.5.
+     */
+    static final double TRIM_FRACTION = Double.NaN;
+
+    Transcript withWords(Transcript t, DecodedSequence d, int samples, List<int[]> heads, double firstRowFraction,
+                         List<int[]> firstWordHeads) {
+        return withWords(t, d, samples, heads, firstRowFraction, firstWordHeads, TRIM_FRACTION);
+    }
+
+    Transcript withWords(Transcript t, DecodedSequence d, int samples, List<int[]> heads, double firstRowFraction,
+                         List<int[]> firstWordHeads, double trimFraction) {
+        List<WordTiming> timed = WordTimer.time(d, tokenWords(d.tokens()), heads, encoderFrames(samples),
+                SAMPLES_PER_FRAME / (double) SAMPLE_RATE, t.end(), firstRowFraction, firstWordHeads, trimFraction);
+        return new Transcript(t.text(), t.language(), t.start(), t.end(), t.segments(), timed, t.avgLogProb(),
+                t.noSpeechProb(), t.suppressed());
+    }
+
+    /**
+     * The words of a row's tokens: a SentencePiece piece that starts with {@code ▁} starts a word, every
+     * other piece (byte pieces included) continues it, and punctuation joins its neighbour.
+     */
+    List<WordTimer.TokenWord> tokenWords(long[] tokens) {
+        List<WordTimer.TokenWord> words = new ArrayList<>();
+        int from = 0;
+        for (int i = 1; i <= tokens.length; i++) {
+            if (i == tokens.length || startsWord(tokens[i])) {
+                String text = vocabulary.decode(Arrays.copyOfRange(tokens, from, i));
+                if (!text.isEmpty()) {
+                    words.add(new WordTimer.TokenWord(text, from, i));
+                } else if (!words.isEmpty()) {
+                    WordTimer.TokenWord last = words.removeLast();
+                    words.add(new WordTimer.TokenWord(last.text(), last.from(), i));
+                }
+                from = i;
+            }
+        }
+        return WordTimer.attachPunctuation(words);
+    }
+
+    private boolean startsWord(long id) {
+        return id >= 3 && id < SentencePieceVocabulary.SPECIAL_START && id < vocabulary.size()
+                && vocabulary.piece((int) id).startsWith("\u2581");
     }
 
     static int maxTokens(int samples) {
@@ -234,7 +408,14 @@ public final class MoonshineEngine implements SttEngine {
 
     @Override
     public void close() {
-        try (OrtSession e = encoder; OrtSession d = decoder) {
+        OrtSession a;
+        synchronized (this) {
+            closed = true;
+            a = attentionDecoder;
+            attentionDecoder = null;
+            attentionLoop = null;
+        }
+        try (OrtSession e = encoder; OrtSession d = decoder; OrtSession w = a) {
             log.debug("closing moonshine model {}", model);
         } catch (OrtException e) {
             throw new IllegalStateException("cannot close moonshine sessions", e);

@@ -50,6 +50,20 @@ public final class WhisperEngine implements SttEngine {
     private final LogMelSpectrogram logMel;
     private final WhisperGuards guards;
     private final Device device;
+    /** The downloaded decoder, from which the attention-exposing copy is made on the first word-timed request. */
+    private Path decoderFile;
+    /** openai/whisper's per-model alignment heads when generation_config.json lists them, else null. */
+    private List<int[]> configuredAlignmentHeads;
+    private int decoderThreads;
+    /** Opened on the first greedy request that asks for word times; closed with the engine. */
+    private OrtSession attentionDecoder;
+    private MergedDecoderLoop attentionLoop;
+    /** Why word times cannot be had from this export (its graph does not compute attention explicitly), or null. */
+    private String noAttention;
+    private boolean closed;
+
+    /** Whisper's encoder: 2 x 160 samples (20 ms) per frame, 1500 frames per 30 s chunk. */
+    static final int SAMPLES_PER_FRAME = 320;
 
     private WhisperEngine(String model, OrtSession encoder, OrtSession decoder, WhisperTokenizer tokenizer,
                           WhisperModelConfig config, int melBins, WhisperGuards guards, Device device) throws OrtException {
@@ -80,6 +94,9 @@ public final class WhisperEngine implements SttEngine {
             try {
                 int melBins = melBins(enc.session(), config);
                 WhisperEngine engine = new WhisperEngine(model, enc.session(), dec.session(), tokenizer, config, melBins, guards, enc.device());
+                engine.decoderFile = files.decoder();
+                engine.decoderThreads = engineConfig.intraThreads();
+                engine.configuredAlignmentHeads = alignmentHeads(dir);
                 log.info("whisper model {} loaded from {} ({} mel bins, {}, {} decoder layers, on {})", model, dir, melBins,
                         config.multilingual() ? "multilingual" : "English-only", engine.loop.layerCount(), enc.device());
                 return engine;
@@ -97,6 +114,75 @@ public final class WhisperEngine implements SttEngine {
             }
             throw new IOException("cannot open whisper model in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code alignment_heads} of generation_config.json ([[layer, head], ...], as Hugging Face copies openai's), or null. */
+    static List<int[]> alignmentHeads(Path dir) {
+        Path gen = dir.resolve("generation_config.json");
+        if (!java.nio.file.Files.isRegularFile(gen)) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode heads = WhisperTokenizer.readJson(gen).path("alignment_heads");
+            if (!heads.isArray() || heads.isEmpty()) {
+                return null;
+            }
+            List<int[]> out = new ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode h : heads) {
+                out.add(new int[] {h.get(0).asInt(), h.get(1).asInt()});
+            }
+            return List.copyOf(out);
+        } catch (IOException | RuntimeException e) {
+            log.debug("no alignment heads in {}: {}", gen, e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * The heads that time the words: the export's own alignment heads (openai/whisper found them per model),
+     * else, as openai/whisper does for a model without them, every head of the second half of the layers.
+     * Not measured here: no real Whisper weights are available to this project's tests.
+     */
+    List<int[]> alignmentHeads(int layers, int heads) {
+        if (configuredAlignmentHeads != null) {
+            return configuredAlignmentHeads.stream().filter(h -> h[0] < layers && h[1] < heads).toList();
+        }
+        List<int[]> out = new ArrayList<>();
+        for (int l = layers / 2; l < layers; l++) {
+            for (int h = 0; h < heads; h++) {
+                out.add(new int[] {l, h});
+            }
+        }
+        return out;
+    }
+
+    /** Whether the attention decoder has been opened (tests). */
+    synchronized boolean attentionDecoderOpen() {
+        return attentionDecoder != null;
+    }
+
+    /** The loop over the attention-exposing decoder, or null when this export cannot give attention. */
+    synchronized MergedDecoderLoop attentionLoop() {
+        if (closed) {
+            throw new IllegalStateException("the whisper engine is closed");
+        }
+        if (attentionLoop == null && noAttention == null) {
+            try {
+                Path edited = dev.stt.onnx.graph.AttentionGraphCache.ensure(decoderFile);
+                OrtSession session = OnnxSessions.open(edited, device, decoderThreads).session();
+                try {
+                    attentionLoop = new MergedDecoderLoop(session);
+                } catch (OrtException e) {
+                    session.close();
+                    throw e;
+                }
+                attentionDecoder = session;
+            } catch (IOException | OrtException e) {
+                noAttention = e.getMessage();
+                log.info("whisper model {} gives no word times: {}", model, noAttention);
+            }
+        }
+        return attentionLoop;
     }
 
     private static int melBins(OrtSession encoder, WhisperModelConfig config) throws OrtException {
@@ -166,7 +252,8 @@ public final class WhisperEngine implements SttEngine {
         }
         List<Transcript> chunkResults = new ArrayList<>(chunks.size());
         for (int from = 0; from < chunks.size(); from += MAX_BATCH) {
-            chunkResults.addAll(runBatch(chunks.subList(from, Math.min(chunks.size(), from + MAX_BATCH)), prompt, options.beamSize()));
+            chunkResults.addAll(runBatch(chunks.subList(from, Math.min(chunks.size(), from + MAX_BATCH)), prompt, options.beamSize(),
+                    options.timestamps()));
         }
         List<Transcript> out = new ArrayList<>(segments.size());
         for (int i = 0; i < segments.size(); i++) {
@@ -181,7 +268,7 @@ public final class WhisperEngine implements SttEngine {
         return out;
     }
 
-    private List<Transcript> runBatch(List<Chunk> chunks, WhisperPrompt prompt, int beamSize) {
+    private List<Transcript> runBatch(List<Chunk> chunks, WhisperPrompt prompt, int beamSize, boolean words) {
         int batch = chunks.size();
         int melBins = logMel.melBins();
         float[] features = new float[batch * melBins * LogMelSpectrogram.FRAMES];
@@ -210,8 +297,10 @@ public final class WhisperEngine implements SttEngine {
             OnnxTensor hidden = (OnnxTensor) encoded.get("last_hidden_state")
                     .orElseThrow(() -> new IllegalStateException("the encoder has no last_hidden_state output"));
             List<DecodedSequence> decoded;
+            // word times ride on greedy decoding only: the beam search keeps no attention
+            MergedDecoderLoop wordLoop = words && beamSize <= 1 ? attentionLoop() : null;
             if (beamSize <= 1) {
-                decoded = loop.greedy(hidden, request);
+                decoded = (wordLoop != null ? wordLoop : loop).greedy(hidden, request);
             } else {
                 long[] shape = hidden.getInfo().getShape();
                 float[] all = new float[(int) (shape[0] * shape[1] * shape[2])];
@@ -225,12 +314,50 @@ public final class WhisperEngine implements SttEngine {
             }
             List<Transcript> out = new ArrayList<>(batch);
             for (int r = 0; r < batch; r++) {
-                out.add(toTranscript(decoded.get(r), prompt, noSpeech[r], languageLogProb[r], chunks.get(r).samples().length / (double) SAMPLE_RATE));
+                Transcript t = toTranscript(decoded.get(r), prompt, noSpeech[r], languageLogProb[r], chunks.get(r).samples().length / (double) SAMPLE_RATE);
+                DecodedSequence d = decoded.get(r);
+                if (wordLoop != null && t.suppressed() == null && !t.text().isEmpty() && d.attention() != null) {
+                    int samples = chunks.get(r).samples().length;
+                    List<dev.stt.engine.WordTiming> timed = dev.stt.onnx.align.WordTimer.time(d,
+                            tokenWords(d.tokens(), Math.min(prompt.forced().length, d.tokens().length)),
+                            alignmentHeads(d.attention().layers().size(), d.attention().heads()),
+                            Math.min(LogMelSpectrogram.FRAMES / 2, (samples + SAMPLES_PER_FRAME - 1) / SAMPLES_PER_FRAME),
+                            SAMPLES_PER_FRAME / (double) SAMPLE_RATE, t.end());
+                    t = new Transcript(t.text(), t.language(), t.start(), t.end(), t.segments(), timed, t.avgLogProb(),
+                            t.noSpeechProb(), t.suppressed());
+                }
+                out.add(t);
             }
             return out;
         } catch (OrtException e) {
             throw new IllegalStateException("whisper inference failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The words of a decoded row: after the forced tokens, a text token whose bytes start with a space starts
+     * a word (GPT-2 byte-level BPE), control and timestamp tokens belong to no word, punctuation joins its
+     * neighbour.
+     */
+    List<dev.stt.onnx.align.WordTimer.TokenWord> tokenWords(long[] tokens, int forced) {
+        List<dev.stt.onnx.align.WordTimer.TokenWord> words = new ArrayList<>();
+        int from = -1;
+        for (int i = forced; i <= tokens.length; i++) {
+            byte[] b = i < tokens.length ? tokenizer.bytesOf(tokens[i]) : null;
+            boolean text = b != null && !tokenizer.isSpecial(tokens[i]) && !tokenizer.specialTokens().isTimestamp(tokens[i]);
+            boolean starts = text && b.length > 0 && b[0] == ' ';
+            if (from >= 0 && (!text || starts)) {
+                String w = tokenizer.decode(Arrays.copyOfRange(tokens, from, i)).strip();
+                if (!w.isEmpty()) {
+                    words.add(new dev.stt.onnx.align.WordTimer.TokenWord(w, from, i));
+                }
+                from = -1;
+            }
+            if (text && from < 0) {
+                from = i;
+            }
+        }
+        return dev.stt.onnx.align.WordTimer.attachPunctuation(words);
     }
 
     /** Log-probability of the detected language among the language tokens (what the loop added for that step). */
@@ -273,6 +400,7 @@ public final class WhisperEngine implements SttEngine {
         }
         StringBuilder text = new StringBuilder();
         List<TimedText> segments = new ArrayList<>();
+        List<dev.stt.engine.WordTiming> words = new ArrayList<>();
         String suppressed = null;
         double logProb = 0;
         for (Transcript p : parts) {
@@ -282,16 +410,24 @@ public final class WhisperEngine implements SttEngine {
                 suppressed = p.suppressed();
             }
             segments.addAll(p.segments());
+            words.addAll(p.words());
             logProb += p.avgLogProb();
         }
         Transcript first = parts.get(0);
-        return new Transcript(text.toString(), first.language(), 0, seconds, segments, List.of(), logProb / parts.size(),
+        return new Transcript(text.toString(), first.language(), 0, seconds, segments, words, logProb / parts.size(),
                 first.noSpeechProb(), text.isEmpty() ? suppressed : null);
     }
 
     @Override
     public void close() {
-        try (OrtSession e = encoder; OrtSession d = decoder) {
+        OrtSession a;
+        synchronized (this) {
+            closed = true;
+            a = attentionDecoder;
+            attentionDecoder = null;
+            attentionLoop = null;
+        }
+        try (OrtSession e = encoder; OrtSession d = decoder; OrtSession w = a) {
             log.debug("closing whisper model {}", model);
         } catch (OrtException e) {
             throw new IllegalStateException("cannot close whisper sessions", e);

@@ -1,6 +1,7 @@
 package dev.stt.whisper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,6 +25,7 @@ import dev.stt.onnx.LiveTensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -74,6 +76,50 @@ class WhisperEngineTest {
         assertTrue(t.noSpeechProb() < 0.01, "no-speech probability " + t.noSpeechProb());
         assertTrue(t.avgLogProb() < 0 && t.avgLogProb() > -1, "avg log-prob " + t.avgLogProb());
         assertEquals(jfk.length / 16_000.0, t.end(), 1e-9);
+    }
+
+    /**
+     * The scripted model computes no attention (it is a lookup table shaped like Whisper), so word times
+     * cannot be had from it: timestamps still give the same text and segments, with no words, and the
+     * failed graph edit is tried once and leaves nothing behind. The alignment itself is not verified on
+     * Whisper here: no real Whisper weights are available.
+     */
+    @Test
+    void anExportWithoutExplicitAttentionGivesNoWordsAndTheSameText() {
+        Transcript t = engine.transcribe(jfk, TIMED);
+        assertEquals("Hallo Welt noch mal", t.text());
+        assertEquals(List.of(new TimedText("Hallo Welt", 0.0, 1.0), new TimedText("noch mal", 1.0, 2.0)), t.segments());
+        assertEquals(List.of(), t.words());
+        assertFalse(engine.attentionDecoderOpen());
+        assertEquals(t.text(), engine.transcribe(jfk, TIMED).text());
+        assertFalse(java.nio.file.Files.exists(ScriptedWhisper.dir().resolve("onnx").resolve(".derived")));
+    }
+
+    @Test
+    void wordsAreSpaceLedTokensWithPunctuationAttachedAndTimestampsOutside() throws IOException {
+        WhisperTokenizer tok = WhisperTokenizer.fromModelDir(ScriptedWhisper.dir());
+        WhisperSpecialTokens s = tok.specialTokens();
+        List<Long> ids = new ArrayList<>();
+        ids.add((long) s.timestampBegin());
+        for (int id : tok.encode(" Hallo Welt, noch")) {
+            ids.add((long) id);
+        }
+        ids.add((long) s.timestampBegin() + 50);
+        for (int id : tok.encode(" mal.")) {
+            ids.add((long) id);
+        }
+        long[] tokens = ids.stream().mapToLong(Long::longValue).toArray();
+        List<dev.stt.onnx.align.WordTimer.TokenWord> words = engine.tokenWords(tokens, 0);
+        assertEquals(List.of("Hallo", "Welt,", "noch", "mal."), words.stream().map(dev.stt.onnx.align.WordTimer.TokenWord::text).toList());
+        assertEquals(1, words.getFirst().from(), "the timestamp token belongs to no word");
+        for (var w : words) {
+            for (int i = w.from(); i < w.to(); i++) {
+                assertFalse(s.isTimestamp(tokens[i]), "a timestamp inside " + w);
+            }
+        }
+        // without the export's alignment_heads, openai/whisper's rule: every head of the second half of the layers
+        assertEquals(List.of(List.of(2, 0), List.of(2, 1), List.of(3, 0), List.of(3, 1)),
+                engine.alignmentHeads(4, 2).stream().map(h -> List.of(h[0], h[1])).toList());
     }
 
     @Test

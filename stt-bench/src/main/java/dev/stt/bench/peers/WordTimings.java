@@ -22,10 +22,11 @@ import org.vosk.Recognizer;
  * the truth the VAD test measures Silero against: an energy threshold cannot tell a LibriVox noise floor
  * 27 dB under the voice, or JFK's applause, from speech, and a recogniser's word times can.
  *
- * <pre>bench/java.sh dev.stt.bench.peers.WordTimings [--speech DIR] [--out FILE]</pre>
+ * <pre>bench/java.sh dev.stt.bench.peers.WordTimings [--speech DIR] [--rows spans|words] [--out FILE]</pre>
  *
  * Writes one tab-separated row per clip: file, speech start and end in ms, the longest pause between two
- * words in ms, and the words either side of it. Without {@code --out} the rows go to standard output.
+ * words in ms, and the words either side of it. With {@code --rows words}, one row per word instead (the truth
+ * of the word-timestamp tests). Without {@code --out} the rows go to standard output.
  */
 public final class WordTimings {
 
@@ -66,12 +67,12 @@ public final class WordTimings {
     }
 
     public static void main(String[] args) throws Exception {
-        BenchArgs a = new BenchArgs(args, Set.of("speech", "out"), "WordTimings [--speech DIR] [--out FILE]");
+        BenchArgs a = new BenchArgs(args, Set.of("speech", "out", "rows"), "WordTimings [--speech DIR] [--rows spans|words] [--out FILE]");
         List<BenchClip> clips = BenchClip.load(a.string("speech", null));
         List<String> rows;
         LibVosk.setLogLevel(LogLevel.WARNINGS);
         try (Model model = new Model(VoskModelFolder.ensure().toString())) {
-            rows = table(model, clips);
+            rows = "words".equals(a.string("rows", "spans")) ? wordTable(model, clips) : table(model, clips);
         }
         String out = a.string("out", null);
         if (out == null) {
@@ -89,6 +90,24 @@ public final class WordTimings {
         rows.add("# file\tspeech_start_ms\tspeech_end_ms\tlongest_pause_ms\tpause_between");
         for (BenchClip clip : clips) {
             rows.add(Span.of(clip.file(), words(model, clip.samples())).row());
+        }
+        return rows;
+    }
+
+    /**
+     * The per-word truth the word-timestamp tests measure against: a header, then one row per word Vosk
+     * aligned (file, word, start and end in ms from the clip's first sample).
+     */
+    static List<String> wordTable(Model model, List<BenchClip> clips) throws IOException {
+        List<String> rows = new ArrayList<>();
+        rows.add("# Every word Vosk aligned in each shared clip (vosk-model-en 0.3.45), the truth word timestamps are measured against.");
+        rows.add("# Regenerate: bench/java.sh dev.stt.bench.peers.WordTimings --rows words --out THIS_FILE (WordTimingsTest checks it).");
+        rows.add("# file\tword\tstart_ms\tend_ms");
+        for (BenchClip clip : clips) {
+            for (Word w : words(model, clip.samples())) {
+                rows.add(String.join("\t", clip.file(), w.text(), Long.toString(Math.round(w.start() * 1000)),
+                        Long.toString(Math.round(w.end() * 1000))));
+            }
         }
         return rows;
     }

@@ -33,6 +33,26 @@ class WordTimingsTest {
                 "regenerate with: bench/java.sh dev.stt.bench.peers.WordTimings --out " + COMMITTED.normalize());
     }
 
+    /** Where the Moonshine word-timestamp test reads the per-word truth. */
+    static final Path COMMITTED_WORDS = Path.of(System.getProperty("stt.repo.dir", ".."), "stt-engine-moonshine", "src", "test",
+            "resources", "dev", "stt", "moonshine", "vosk-words.tsv");
+
+    @Test
+    void theCommittedWordTruthIsVosksAlignmentOfTheSharedClips() throws Exception {
+        List<BenchClip> clips = BenchClip.load(null);
+        LibVosk.setLogLevel(LogLevel.WARNINGS);
+        List<String> aligned;
+        try (Model model = new Model(VoskModelFolder.ensure().toString())) {
+            aligned = WordTimings.wordTable(model, clips);
+        }
+        if (Boolean.getBoolean("stt.regenerate")) {
+            Files.write(COMMITTED_WORDS, aligned, StandardCharsets.UTF_8);
+        }
+        assertTrue(aligned.size() > 3 + clips.size() * 5, "a header and the words of every clip");
+        assertEquals(aligned, Files.readAllLines(COMMITTED_WORDS, StandardCharsets.UTF_8),
+                "regenerate with: bench/java.sh dev.stt.bench.peers.WordTimings --rows words --out " + COMMITTED_WORDS.normalize());
+    }
+
     @Test
     void aSpanRunsFromTheFirstWordToTheLastAndFindsTheLongestPause() {
         List<WordTimings.Word> words = List.of(

@@ -3,11 +3,20 @@ package dev.stt.onnx.decoder;
 /**
  * One row's result of {@link MergedDecoderLoop}.
  *
- * @param tokens     generated tokens after the prompt, without the stop token
- * @param sumLogProb sum of the log-probabilities of the generated tokens (stop token included)
- * @param stopped    true when a stop token ended the row, false when it ran into its token limit
+ * @param tokens        generated tokens after the prompt, without the stop token
+ * @param sumLogProb    sum of the log-probabilities of the generated tokens (stop token included)
+ * @param stopped       true when a stop token ended the row, false when it ran into its token limit
+ * @param tokenLogProbs each generated token's log-probability (as chosen, after the filter), kept by
+ *                      word-timed decodes; else null
+ * @param attention     the cross-attention of each decoder run, when the decoder exposes it (word times);
+ *                      else null
  */
-public record DecodedSequence(long[] tokens, double sumLogProb, boolean stopped) {
+public record DecodedSequence(long[] tokens, double sumLogProb, boolean stopped, double[] tokenLogProbs,
+                              CrossAttention attention) {
+
+    public DecodedSequence(long[] tokens, double sumLogProb, boolean stopped) {
+        this(tokens, sumLogProb, stopped, null, null);
+    }
 
     public double avgLogProb() {
         return sumLogProb / (tokens.length + (stopped ? 1 : 0));

@@ -24,6 +24,8 @@ public final class MergedDecoderLoop {
     private final int vocabulary;
     /** Every output but the logits: what a later step asks ONNX Runtime to allocate. */
     private final java.util.Set<String> presentOutputs;
+    /** The layers whose cross-attention the decoder outputs (an edited graph, for word times); usually none. */
+    private final List<Integer> attentionLayers;
 
     /** @param decoder the merged decoder; the caller keeps ownership and closes it */
     public MergedDecoderLoop(OrtSession decoder) throws OrtException {
@@ -33,6 +35,12 @@ public final class MergedDecoderLoop {
         vocabulary = (int) logits[2];
         presentOutputs = new java.util.LinkedHashSet<>(decoder.getOutputNames());
         presentOutputs.remove("logits");
+        attentionLayers = dev.stt.onnx.graph.AttentionGraph.exposedLayers(decoder.getOutputNames());
+    }
+
+    /** Whether decoded rows carry their {@link CrossAttention} (the decoder outputs it). */
+    public boolean capturesAttention() {
+        return !attentionLayers.isEmpty();
     }
 
     public int layerCount() {
@@ -70,6 +78,13 @@ public final class MergedDecoderLoop {
         }
         long filler = request.stopTokens().length > 0 ? request.stopTokens()[0] : 0;
         float[] row = new float[vocabulary];
+        // only word-timed decodes keep per-token scores and attention: the plain path allocates nothing more
+        double[][] tokenLogProbs = capturesAttention() ? new double[batch][longest] : null;
+        List<List<float[]>> attentionRuns = new ArrayList<>();
+        for (int r = 0; r < batch && capturesAttention(); r++) {
+            attentionRuns.add(new ArrayList<>());
+        }
+        int[] attentionShape = new int[2]; // heads, frames
 
         try (LiveTensors scope = new LiveTensors()) {
             Map<String, OnnxTensor> in = layout.firstStepInputs(scope, encoderHiddenStates, request.prompt(), batch);
@@ -89,6 +104,9 @@ public final class MergedDecoderLoop {
                 int seq = step == 0 ? promptLength : 1;
                 long[] next = new long[batch];
                 boolean anyActive = false;
+                if (capturesAttention()) {
+                    keepAttention(current, done, seq, attentionRuns, attentionShape);
+                }
                 for (int r = 0; r < batch; r++) {
                     if (done[r]) {
                         next[r] = filler;
@@ -102,12 +120,16 @@ public final class MergedDecoderLoop {
                         request.filter().apply(r, step, java.util.Arrays.copyOf(tokens[r], length[r]), row);
                     }
                     int best = argmax(row);
-                    sumLogProb[r] += row[best] - chosenLogSumExp(row, row[best]);
+                    double logProb = row[best] - chosenLogSumExp(row, row[best]);
+                    sumLogProb[r] += logProb;
                     next[r] = best;
                     if (request.isStop(best)) {
                         done[r] = true;
                         stopped[r] = true;
                         continue;
+                    }
+                    if (tokenLogProbs != null) {
+                        tokenLogProbs[r][length[r] - promptLength] = logProb;
                     }
                     tokens[r][length[r]++] = best;
                     if (length[r] - promptLength >= request.maxNewTokens()[r]) {
@@ -143,9 +165,54 @@ public final class MergedDecoderLoop {
 
         List<DecodedSequence> out = new ArrayList<>(batch);
         for (int r = 0; r < batch; r++) {
-            out.add(new DecodedSequence(java.util.Arrays.copyOfRange(tokens[r], promptLength, length[r]), sumLogProb[r], stopped[r]));
+            int n = length[r] - promptLength;
+            CrossAttention attention = capturesAttention()
+                    ? new CrossAttention(attentionLayers, attentionShape[0], attentionShape[1], List.copyOf(attentionRuns.get(r)))
+                    : null;
+            out.add(new DecodedSequence(java.util.Arrays.copyOfRange(tokens[r], promptLength, length[r]), sumLogProb[r], stopped[r],
+                    tokenLogProbs == null ? null : java.util.Arrays.copyOf(tokenLogProbs[r], n), attention));
         }
         return out;
+    }
+
+    /**
+     * Copies, for every row still decoding, the cross-attention of the run's last query position (the one
+     * whose logits choose the row's next token) out of {@code result} before the result is closed.
+     */
+    private void keepAttention(OrtSession.Result result, boolean[] done, int seq, List<List<float[]>> runs, int[] shape)
+            throws OrtException {
+        int layers = attentionLayers.size();
+        float[][] all = new float[layers][];
+        long[] dims = null;
+        for (int l = 0; l < layers; l++) {
+            OnnxTensor t = (OnnxTensor) result.get(dev.stt.onnx.graph.AttentionGraph.outputName(attentionLayers.get(l)))
+                    .orElseThrow(() -> new IllegalStateException("the decoder gave no cross-attention output"));
+            dims = t.getInfo().getShape(); // [batch, heads, seq, frames]
+            FloatBuffer b = t.getFloatBuffer();
+            all[l] = new float[b.remaining()];
+            b.get(all[l]);
+        }
+        int heads = (int) dims[1];
+        int querySeq = (int) dims[2];
+        int frames = (int) dims[3];
+        if (querySeq != seq) {
+            throw new IllegalStateException("cross-attention has " + querySeq + " query positions, the step fed " + seq);
+        }
+        shape[0] = heads;
+        shape[1] = frames;
+        for (int r = 0; r < done.length; r++) {
+            if (done[r]) {
+                continue;
+            }
+            float[] kept = new float[layers * heads * frames];
+            for (int l = 0; l < layers; l++) {
+                for (int h = 0; h < heads; h++) {
+                    int from = ((r * heads + h) * querySeq + (querySeq - 1)) * frames;
+                    System.arraycopy(all[l], from, kept, (l * heads + h) * frames, frames);
+                }
+            }
+            runs.get(r).add(kept);
+        }
     }
 
     static int argmax(float[] x) {
