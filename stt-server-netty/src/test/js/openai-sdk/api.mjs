@@ -39,6 +39,9 @@ out.alias = await attempt(() => client.audio.transcriptions.create({ file: file(
 out.unknownModel = await attempt(() => client.audio.transcriptions.create({ file: file(), model: 'nonexistent-model' }));
 out.verbose = await attempt(() => client.audio.transcriptions.create({
   file: file(), model: 'moonshine-tiny', response_format: 'verbose_json', timestamp_granularities: ['segment'] }));
+out.words = await attempt(() => client.audio.transcriptions.create({
+  file: file(), model: 'moonshine-tiny', response_format: 'verbose_json', timestamp_granularities: ['word'] }));
+out.srt = await attempt(() => client.audio.transcriptions.create({ file: file(), model: 'moonshine-tiny', response_format: 'srt' }));
 out.refused = {
   temperatureText: await attempt(() => client.audio.transcriptions.create({ file: file(), model: 'whisper-1', temperature: 'abc' })),
   temperatureHigh: await attempt(() => client.audio.transcriptions.create({ file: file(), model: 'whisper-1', temperature: 5 })),

@@ -81,7 +81,8 @@ final class TranscribeCommand implements Subcommand {
         EngineConfig config = EngineConfig.builder(o.model()).device(o.device()).intraThreads(o.threads()).store(store).build();
         int failures = 0;
         try (SileroVad vad = SileroVad.open(store); SttEngine engine = SttEngines.open(config)) {
-            TranscriptionPolicy policy = o.words()
+            // subtitles cut their cues at word times, so SRT and VTT ask for them too
+            TranscriptionPolicy policy = o.words() || o.format() == Format.SRT || o.format() == Format.VTT
                     ? TranscriptionPolicy.DEFAULTS.withTranscribe(TranscriptionPolicy.DEFAULTS.transcribe().withTimestamps(true))
                     : TranscriptionPolicy.DEFAULTS;
             FileTranscriber transcriber = new FileTranscriber(engine, vad, policy);
@@ -163,8 +164,8 @@ final class TranscribeCommand implements Subcommand {
         String body = switch (o.format()) {
             case TEXT -> o.files().size() > 1 && o.outputDir() == null ? file + "\t" + t.text() + "\n" : t.text() + "\n";
             case JSON -> json(file, t, o.model(), o.words()) + "\n";
-            case SRT -> Subtitles.srt(t.cues());
-            case VTT -> Subtitles.vtt(t.cues());
+            case SRT -> Subtitles.srt(Subtitles.cues(t.cues(), t.words()));
+            case VTT -> Subtitles.vtt(Subtitles.cues(t.cues(), t.words()));
         };
         if (o.outputDir() == null) {
             out.print(body);

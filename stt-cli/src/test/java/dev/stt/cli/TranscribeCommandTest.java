@@ -109,33 +109,43 @@ class TranscribeCommandTest {
     }
 
     @Test
-    void srtAndVttHaveOneTimedCuePerSpeechSegment(@TempDir Path tmp) throws Exception {
-        // 2 s silence, JFK (whose 0.5 s pauses stay inside one cue), 2 s silence, "he could wait no longer"
+    void srtAndVttCuesFollowTheWordsAndStayReadable(@TempDir Path tmp) throws Exception {
+        // 2 s silence, JFK (one 105-character sentence: more than two subtitle lines), 2 s silence, "he could wait no longer"
         float[] speech = WavReader.read(jfk).toMono16k();
         float[] second = WavReader.read(TestData.speechDir().resolve("librispeech/1089-134691-0000.wav")).toMono16k();
         Path file = writeWav(tmp.resolve("two.wav"), Signals.concat(List.of(new float[2 * RATE], speech, new float[2 * RATE], second)));
         Run srt = run("--format", "srt", "--threads", "1", file.toString());
         assertEquals(0, srt.status(), srt.err());
         String[] blocks = srt.out().strip().split("\n\n");
-        assertEquals(2, blocks.length, srt.out());
-        String[] first = blocks[0].split("\n");
-        String[] last = blocks[1].split("\n");
-        assertEquals("1", first[0]);
-        assertEquals("2", last[0]);
-        assertTrue(first[1].matches("\\d\\d:\\d\\d:\\d\\d,\\d{3} --> \\d\\d:\\d\\d:\\d\\d,\\d{3}"), first[1]);
-        double start = seconds(first[1].substring(0, 12));
-        assertTrue(start > 1.3 && start < 2.5, "first cue starts at " + start);
-        assertTrue(WordErrorRate.rate(Files.readString(jfk.resolveSibling("jfk.txt")), first[2]) <= 0.05, first[2]);
-        double secondStart = seconds(last[1].substring(0, 12));
-        assertTrue(secondStart > 14 && secondStart < 15.5, "second cue starts at " + secondStart);
+        assertTrue(blocks.length >= 3, "JFK's sentence is cut into cues a viewer can read: " + srt.out());
+        StringBuilder said = new StringBuilder();
+        double previousEnd = 0;
+        for (int k = 0; k < blocks.length; k++) {
+            String[] cue = blocks[k].split("\n");
+            assertEquals(Integer.toString(k + 1), cue[0]);
+            assertTrue(cue[1].matches("\\d\\d:\\d\\d:\\d\\d,\\d{3} --> \\d\\d:\\d\\d:\\d\\d,\\d{3}"), cue[1]);
+            double start = seconds(cue[1].substring(0, 12));
+            double end = seconds(cue[1].substring(17));
+            assertTrue(start >= previousEnd - 1e-3 && end > start && end - start <= 7.001, "cue " + blocks[k]);
+            assertTrue(cue[2].length() <= 84, "two lines at most: " + cue[2]);
+            previousEnd = end;
+            said.append(said.isEmpty() ? "" : " ").append(cue[2]);
+        }
+        double first = seconds(blocks[0].split("\n")[1].substring(0, 12));
+        assertTrue(first > 1.3 && first < 2.7, "first cue starts at " + first);
+        String[] last = blocks[blocks.length - 1].split("\n");
+        double lastStart = seconds(last[1].substring(0, 12));
+        assertTrue(lastStart > 14 && lastStart < 15.8, "the last cue starts at " + lastStart);
         assertEquals("he could wait no longer", TextNormalizer.normalize(last[2]));
+        String jfkText = Files.readString(jfk.resolveSibling("jfk.txt"));
+        assertTrue(WordErrorRate.rate(jfkText + " he could wait no longer", said.toString()) <= 0.05, said.toString());
 
         Run vtt = run("--format", "vtt", "--threads", "1", "-o", tmp.resolve("subs").toString(), file.toString());
         assertEquals(0, vtt.status(), vtt.err());
         String written = Files.readString(tmp.resolve("subs").resolve("two.vtt"));
         assertTrue(written.startsWith("WEBVTT\n\n00:00:0"), written);
         assertTrue(written.split("\n")[2].matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} --> \\d\\d:\\d\\d:\\d\\d\\.\\d{3}"), written);
-        assertEquals(2, written.strip().split("\n\n").length - 1, written);
+        assertEquals(blocks.length, written.strip().split("\n\n").length - 1, written);
     }
 
     /** --words: each json segment lists its words, on the file's time line (2 s of silence before JFK moves them). */

@@ -5,6 +5,7 @@ import dev.stt.audio.AudioHistory;
 import dev.stt.audio.Pcm16;
 import dev.stt.audio.Resampler;
 import dev.stt.engine.SttEngine;
+import dev.stt.engine.TranscribeOptions;
 import dev.stt.engine.Transcript;
 import dev.stt.segment.ManualCommitSegmenter;
 import dev.stt.segment.SegmenterEvent;
@@ -69,6 +70,8 @@ public final class TranscriptionSession implements AutoCloseable {
     private final Object interimLock = new Object();
     /** Starts as the config's; a client may turn interim text on or off mid-stream. */
     private volatile int interimMs;
+    /** Starts as the config's; a client may ask for word times mid-stream (the next segments have them). */
+    private volatile TranscribeOptions transcribe;
     /** The pause already considered for an early decode, and that decode if one was started. */
     private SpeechSegment earlyFor;
     private EarlyDecode early;
@@ -90,6 +93,12 @@ public final class TranscriptionSession implements AutoCloseable {
         this.segmenter = config.vad() == null ? new ManualCommitSegmenter(RATE) : pipeline.vad().open(RATE, config.vad());
         this.maxBuffered = (long) (config.maxBufferedSeconds() * RATE);
         this.interimMs = config.interimIntervalMs();
+        this.transcribe = config.transcribe();
+    }
+
+    /** Word times on (or off) for the segments that close from now on. */
+    public void wordTimestamps(boolean on) {
+        transcribe = transcribe.withTimestamps(on);
     }
 
     /** Turns interim text on (every {@code ms} of open speech) or off (0) from the next audio on. */
@@ -292,7 +301,8 @@ public final class TranscriptionSession implements AutoCloseable {
                         return; // the utterance closed while this waited for a worker
                     }
                 }
-                String text = pipeline.engine().transcribe(audio, config.transcribe()).text();
+                // provisional text needs no word times: an interim decode stays as cheap as it can be
+                String text = pipeline.engine().transcribe(audio, transcribe.withTimestamps(false)).text();
                 synchronized (interimLock) {
                     if (asOf != utterance || closed) {
                         INTERIM_DROPPED.increment();
@@ -335,7 +345,7 @@ public final class TranscriptionSession implements AutoCloseable {
         outstanding.incrementAndGet(); // the session is not idle while its decode runs, used or not
         boolean taken = pipeline.inference().submitIfIdle(() -> {
             try {
-                decode.run(pipeline.engine(), s.samples(), config.transcribe());
+                decode.run(pipeline.engine(), s.samples(), transcribe);
             } finally {
                 outstanding.decrementAndGet();
             }
@@ -388,7 +398,7 @@ public final class TranscriptionSession implements AutoCloseable {
                 try {
                     if (pipeline.batcher() != null) {
                         ClosedSegment seg = next.segment();
-                        pipeline.batcher().submit(seg.samples(), config.transcribe(), (t, e) -> transcribed(seg, t, e));
+                        pipeline.batcher().submit(seg.samples(), transcribe, (t, e) -> transcribed(seg, t, e));
                     } else {
                         pipeline.inference().submit(() -> transcribe(next.segment()));
                     }
@@ -406,7 +416,7 @@ public final class TranscriptionSession implements AutoCloseable {
         RuntimeException error = null;
         Error fatal = null;
         try {
-            t = pipeline.engine().transcribe(segment.samples(), config.transcribe());
+            t = pipeline.engine().transcribe(segment.samples(), transcribe);
         } catch (RuntimeException e) {
             error = e;
         } catch (Error e) {

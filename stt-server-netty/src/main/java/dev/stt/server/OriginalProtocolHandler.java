@@ -27,6 +27,7 @@ final class OriginalProtocolHandler extends WebSocketSessionHandler {
     private int lastRate = OriginalProtocol.DEFAULT_SAMPLE_RATE;
     private volatile boolean echoAudio = true;
     private boolean interimResults;
+    private volatile boolean words;
     /** The deltas of the open utterance, under {@code this}: they only append, like the Realtime door's. */
     private InterimTranscript interim;
     private final Map<Long, Long> closedAt = new ConcurrentHashMap<>();
@@ -71,6 +72,12 @@ final class OriginalProtocolHandler extends WebSocketSessionHandler {
                 if (u.echoAudio() != null) {
                     echoAudio = u.echoAudio();
                 }
+                if (u.words() != null) {
+                    words = u.words();
+                    if (session != null) {
+                        session.wordTimestamps(words);
+                    }
+                }
                 if (u.interimResults() != null) {
                     interimResults = u.interimResults();
                     if (session != null) {
@@ -112,8 +119,9 @@ final class OriginalProtocolHandler extends WebSocketSessionHandler {
             send(ctx, OriginalProtocol.error(OriginalProtocol.MODELS_NOT_INITIALIZED));
             return null;
         }
-        session = pipeline.open(server.sessionConfig().withInterimIntervalMs(interimResults ? SessionConfig.DEFAULT_INTERIM_MS : 0),
-                new Listener());
+        SessionConfig base = server.sessionConfig();
+        session = pipeline.open(base.withInterimIntervalMs(interimResults ? SessionConfig.DEFAULT_INTERIM_MS : 0)
+                .withTranscribe(base.transcribe().withTimestamps(words)), new Listener());
         server.sessionOpened(session);
         return session;
     }
@@ -181,7 +189,7 @@ final class OriginalProtocolHandler extends WebSocketSessionHandler {
             }
             ClosedSegment s = r.segment();
             send(ctx, OriginalProtocol.transcriptDone(r.transcript().text(), echoAudio ? Pcm16.encode(s.samples()) : null,
-                    s.id(), s.startMs(), s.endMs()));
+                    s.id(), s.startMs(), s.endMs(), words ? r.transcript().words() : null));
         }
 
         @Override

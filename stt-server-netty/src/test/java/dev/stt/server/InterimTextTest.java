@@ -75,6 +75,27 @@ class InterimTextTest {
     }
 
     @Test
+    void aClientThatAsksForWordsGetsThemOnEachResultOnTheStreamsTimeLine() throws Exception {
+        List<JsonNode> messages;
+        try (WsTestClient ws = server.connect()) {
+            ws.send("{\"type\":\"session.update\",\"words\":true}");
+            messages = streamAtTwiceRealTime(ws);
+        }
+        int words = 0;
+        for (JsonNode m : messages) {
+            JsonNode list = m.path("words");
+            assertTrue(list.isArray(), "asked for words: " + m);
+            double from = m.get("start_ms").asLong() / 1000.0;
+            double to = m.get("end_ms").asLong() / 1000.0;
+            for (JsonNode w : list) {
+                assertTrue(w.get("start").asDouble() >= from - 0.05 && w.get("end").asDouble() <= to + 0.05, w + " outside " + m);
+                words++;
+            }
+        }
+        assertTrue(words >= 18, "JFK's words: " + messages);
+    }
+
+    @Test
     void aClientThatDoesNotAskSeesOnlyTheOriginalMessages() throws Exception {
         List<JsonNode> messages;
         try (WsTestClient ws = server.connect()) {
@@ -83,6 +104,7 @@ class InterimTextTest {
         assertTrue(!messages.isEmpty());
         for (JsonNode m : messages) {
             assertEquals("response.audio_transcript.done", m.get("type").asText(), m.toString());
+            assertTrue(!m.has("words"), "no words unless asked: " + m);
         }
     }
 }

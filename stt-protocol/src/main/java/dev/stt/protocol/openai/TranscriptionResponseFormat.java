@@ -48,13 +48,18 @@ public enum TranscriptionResponseFormat {
                 + name + "'");
     }
 
+    /** Whether the answer needs word times from the engine: subtitles cut their cues at them. */
+    public boolean wantsWordTimes() {
+        return this == SRT || this == VTT;
+    }
+
     /** The response body for {@code result}; {@code words} adds word timings to verbose_json when present. */
     public String render(TranscriptionResult result, boolean words) {
         return switch (this) {
             case JSON -> json(result);
             case TEXT -> result.text() + "\n";
-            case SRT -> Subtitles.srt(result.segments());
-            case VTT -> Subtitles.vtt(result.segments());
+            case SRT -> Subtitles.srt(Subtitles.cues(result.segments(), result.words()));
+            case VTT -> Subtitles.vtt(Subtitles.cues(result.segments(), result.words()));
             case VERBOSE_JSON -> verboseJson(result, words);
         };
     }

@@ -17,9 +17,9 @@ public sealed interface ClientMessage {
 
     /**
      * {@code session.update} (extension): {@code echo_audio: false} leaves the segment audio out of results;
-     * {@code interim_results: true} asks for {@code response.audio_transcript.delta} text while speech is open.
-     * A field not given (null) keeps its setting.
+     * {@code interim_results: true} asks for {@code response.audio_transcript.delta} text while speech is open;
+     * {@code words: true} adds each result's word times. A field not given (null) keeps its setting.
      */
-    record SessionUpdate(Boolean echoAudio, Boolean interimResults) implements ClientMessage {
+    record SessionUpdate(Boolean echoAudio, Boolean interimResults, Boolean words) implements ClientMessage {
     }
 }

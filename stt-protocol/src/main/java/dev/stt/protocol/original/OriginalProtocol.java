@@ -28,7 +28,8 @@ public final class OriginalProtocol {
             case "input_audio_buffer.append" -> append(event);
             case "input_audio_buffer.commit" -> new ClientMessage.Commit();
             case "input_audio_buffer.clear" -> new ClientMessage.Clear();
-            case "session.update" -> new ClientMessage.SessionUpdate(flag(event, "echo_audio"), flag(event, "interim_results"));
+            case "session.update" -> new ClientMessage.SessionUpdate(flag(event, "echo_audio"), flag(event, "interim_results"),
+                    flag(event, "words"));
             default -> throw new ProtocolException("unknown_event", "unknown event type '" + abbreviate(type)
                     + "' (expected input_audio_buffer.append, input_audio_buffer.commit, input_audio_buffer.clear or session.update)");
         };
@@ -72,6 +73,12 @@ public final class OriginalProtocol {
      * when the client turned the echo off); the extra fields never replace the original three.
      */
     public static String transcriptDone(String transcript, byte[] audio, long segmentId, long startMs, long endMs) {
+        return transcriptDone(transcript, audio, segmentId, startMs, endMs, null);
+    }
+
+    /** The same with {@code words: [{word, start, end}]} (seconds on the stream's time line), when asked for. */
+    public static String transcriptDone(String transcript, byte[] audio, long segmentId, long startMs, long endMs,
+                                        java.util.List<dev.stt.engine.WordTiming> words) {
         ObjectNode o = Json.object();
         o.put("type", "response.audio_transcript.done");
         o.put("transcript", transcript);
@@ -82,6 +89,13 @@ public final class OriginalProtocol {
         o.put("segment_id", segmentId);
         o.put("start_ms", startMs);
         o.put("end_ms", endMs);
+        if (words != null) {
+            var list = o.putArray("words");
+            for (dev.stt.engine.WordTiming w : words) {
+                list.addObject().put("word", w.word().strip()).put("start", Math.round(w.start() * 1000) / 1000.0)
+                        .put("end", Math.round(w.end() * 1000) / 1000.0);
+            }
+        }
         return Json.write(o);
     }
 

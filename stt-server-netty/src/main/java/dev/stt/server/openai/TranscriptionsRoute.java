@@ -222,7 +222,7 @@ final class TranscriptionsRoute implements HttpRoute {
             throws IOException {
         TranscriptionRequest r = form.request();
         TranscriptionPolicy policy = TranscriptionPolicy.DEFAULTS.withMaxAudioSeconds(maxAudioSeconds).withTranscribe(TranscriptionPolicy.DEFAULTS.transcribe()
-                .withLanguage(r.language()).withPrompt(r.prompt()).withTimestamps(r.words())
+                .withLanguage(r.language()).withPrompt(r.prompt()).withTimestamps(r.words() || r.format().wantsWordTimes())
                 // an English-only model has no translate task: English speech is its own translation
                 .withTranslate(r.translate() && pipeline.engine().translates()));
         if (r.stream()) {

@@ -130,6 +130,26 @@ class OpenAiHttpApiTest {
     }
 
     @Test
+    void wordTimestampsComeInOrderInsideTheAudioAndSubtitlesFollowThem() {
+        JsonNode v = out.get("words");
+        assertFalse(v.has("sdkError"), v.toString());
+        JsonNode words = v.get("words");
+        assertTrue(words.size() >= 20, "JFK says 22 words: " + words);
+        double previous = 0;
+        StringBuilder said = new StringBuilder();
+        for (JsonNode w : words) {
+            double start = w.get("start").asDouble();
+            double end = w.get("end").asDouble();
+            assertTrue(start >= previous - 1e-3 && end > start && end <= 11.05, "word " + w);
+            previous = end;
+            said.append(said.isEmpty() ? "" : " ").append(w.get("word").asText());
+        }
+        assertEquals(TextNormalizer.normalize(v.get("text").asText()), TextNormalizer.normalize(said.toString()));
+        String srt = out.get("srt").asText();
+        assertTrue(srt.strip().split("\n\n").length >= 2, "an 11 s sentence is more than one cue: " + srt);
+    }
+
+    @Test
     void verboseJsonCarriesTheDecodersFiguresAndInventsNone() {
         JsonNode v = out.get("verbose");
         assertFalse(v.has("sdkError"), v.toString());
