@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -77,16 +78,29 @@ final class TranscribeCommand implements Subcommand {
     @Override
     public int run(List<String> args) throws Exception {
         Options o = parse(args);
+        // a missing file is said at once, not after the models have loaded
+        List<Path> files = new ArrayList<>();
+        int failures = 0;
+        for (Path file : o.files()) {
+            if (Files.isRegularFile(file)) {
+                files.add(file);
+            } else {
+                err.println("stt transcribe: " + file + ": " + (Files.exists(file) ? "not a file" : "no such file"));
+                failures++;
+            }
+        }
+        if (files.isEmpty()) {
+            return 1;
+        }
         ModelStore store = ModelStore.fromEnvironment();
         EngineConfig config = EngineConfig.builder(o.model()).device(o.device()).intraThreads(o.threads()).store(store).build();
-        int failures = 0;
         try (SileroVad vad = SileroVad.open(store); SttEngine engine = SttEngines.open(config)) {
             // subtitles cut their cues at word times, so SRT and VTT ask for them too
             TranscriptionPolicy policy = o.words() || o.format() == Format.SRT || o.format() == Format.VTT
                     ? TranscriptionPolicy.DEFAULTS.withTranscribe(TranscriptionPolicy.DEFAULTS.transcribe().withTimestamps(true))
                     : TranscriptionPolicy.DEFAULTS;
             FileTranscriber transcriber = new FileTranscriber(engine, vad, policy);
-            for (Path file : o.files()) {
+            for (Path file : files) {
                 FileTranscript t;
                 try {
                     t = transcribe(transcriber, file, o.quiet() ? null : err);
@@ -95,7 +109,9 @@ final class TranscribeCommand implements Subcommand {
                     failures++;
                     continue;
                 } catch (IOException e) {
-                    err.println("stt transcribe: " + file + ": " + e.getMessage());
+                    // the decoders' messages name the file already: say it once
+                    String why = String.valueOf(e.getMessage());
+                    err.println("stt transcribe: " + (why.contains(file.getFileName().toString()) ? why : file + ": " + why));
                     failures++;
                     continue;
                 }
