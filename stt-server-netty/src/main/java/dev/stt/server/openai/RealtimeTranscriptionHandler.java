@@ -80,6 +80,7 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
     private String failedModel;              // failed to load for this connection: not retried on every append
     private String failedWhy;
     private boolean gone;
+    private final String urlModel;           // ?model= of the upgrade: a conversation model name may be there
 
     // guarded by this
     private String openItem;         // speech started, not yet committed
@@ -94,6 +95,7 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
         this.beta = beta != null && beta.contains("realtime=v1");
         this.names = options.modelNames(server.config().models());
         List<String> model = new QueryStringDecoder(upgrade.uri()).parameters().get("model");
+        this.urlModel = model != null && !model.isEmpty() ? model.get(0) : null;
         this.config = TranscriptionSessionConfig.defaults(
                 model != null && !model.isEmpty() && !model.get(0).isBlank() ? model.get(0) : server.config().model());
     }
@@ -203,7 +205,7 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
         if (next.format() != config.format()) {
             rateOriginMs = (long) streamMs;
         }
-        if (next.model() != null && !next.model().isBlank() && !names.serves(next.model())) {
+        if (next.model() != null && !next.model().isBlank() && !next.model().equals(config.model()) && !names.serves(next.model())) {
             throw modelNotFound(next.model()).forClientEvent(u.eventId());
         }
         config = next;
@@ -343,7 +345,12 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
     /** The served model this session's {@code model} names (the default when none), or null for an unknown name. */
     private String servedModel() {
         String m = config.model();
-        return m == null || m.isBlank() ? names.served().get(0) : names.resolve(m);
+        if (m == null || m.isBlank() || (!names.serves(m) && m.equals(urlModel))) {
+            // the URL's model names the realtime (conversation) model clients connect with, often a dated name
+            // no alias lists: it means the default; only a transcription model the client sets must be served
+            return names.served().get(0);
+        }
+        return names.resolve(m);
     }
 
     private RealtimeProtocolException modelNotFound(String model) {

@@ -240,6 +240,21 @@ class SeveralModelsTest {
         }
     }
 
+    @Test
+    void theUrlsRealtimeModelNameUnknownHereMeansTheDefault() throws Exception {
+        String audio = Base64.getEncoder().encodeToString(pcm16At24k(WavReader.read(TestData.jfkWav()).toMono16k()));
+        try (RealtimeTestClient c = new RealtimeTestClient("ws://" + base + "/v1/realtime?model=gpt-4o-realtime-preview-2024-12-17", Map.of())) {
+            assertEquals("session.created", c.next().get("type").asText());
+            c.send("""
+                    {"type":"session.update","session":{"type":"transcription","audio":{"input":{"turn_detection":null}}}}""");
+            assertEquals("session.updated", c.next().get("type").asText());
+            c.send("{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + audio + "\"}");
+            c.send("{\"type\":\"input_audio_buffer.commit\"}");
+            JsonNode moon = c.next("conversation.item.input_audio_transcription.completed");
+            assertTrue(moon.get("transcript").asText().toLowerCase().contains("country"), moon.toString());
+        }
+    }
+
     private static byte[] pcm16At24k(float[] mono16k) {
         int n = mono16k.length * 3 / 2;
         ByteBuffer b = ByteBuffer.allocate(n * 2).order(ByteOrder.LITTLE_ENDIAN);
