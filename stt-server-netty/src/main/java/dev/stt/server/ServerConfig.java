@@ -41,8 +41,12 @@ import java.util.Map;
  *                            ({@code STT_EARLY_DECODE}, default 1)
  * @param store               where models are cached and how they are fetched ({@code STT_MODELS_DIR}, {@code STT_OFFLINE},
  *                            {@code STT_DOWNLOAD_TIMEOUT}, proxies), from the same environment
+ * @param models              every model served, the default ({@code model}) first ({@code STT_MODELS}, comma-separated;
+ *                            unset: {@code STT_MODEL} alone); a request names one, the others load on first use
+ * @param modelTtlSeconds     a model other than the default, unused this long, is unloaded ({@code STT_MODEL_TTL_S},
+ *                            default 300); the next request for it loads it again
  */
-public record ServerConfig(String host, int port, String model, Device device, int inferenceWorkers, int intraThreads, VadOptions vad, int maxSessions, int maxMessageBytes, int idleTimeoutSeconds, int maxPendingSegments, int inferenceQueue, int drainSeconds, int maxAudioSeconds, int headerTimeoutSeconds, int maxConnections, int maxConnectionsPerAddress, int maxUploadBytes, int batchWindowMs, boolean earlyDecode, ModelStore store) {
+public record ServerConfig(String host, int port, String model, Device device, int inferenceWorkers, int intraThreads, VadOptions vad, int maxSessions, int maxMessageBytes, int idleTimeoutSeconds, int maxPendingSegments, int inferenceQueue, int drainSeconds, int maxAudioSeconds, int headerTimeoutSeconds, int maxConnections, int maxConnectionsPerAddress, int maxUploadBytes, int batchWindowMs, boolean earlyDecode, ModelStore store, List<String> models, int modelTtlSeconds) {
 
     public ServerConfig {
         List<String> bad = new ArrayList<>();
@@ -83,6 +87,22 @@ public record ServerConfig(String host, int port, String model, Device device, i
             bad.add("STT_BATCH_WINDOW_MS must be >= 0, got " + batchWindowMs);
         }
         java.util.Objects.requireNonNull(store, "store");
+        if (model == null || model.isBlank()) {
+            bad.add("STT_MODEL must name a model");
+        }
+        if (models == null || models.isEmpty()) {
+            models = model == null ? List.of() : List.of(model);
+        } else {
+            models = List.copyOf(new java.util.LinkedHashSet<>(models));
+            if (models.stream().anyMatch(String::isBlank)) {
+                bad.add("STT_MODELS must be model[,model...] with no empty entry, got " + models);
+            } else if (!models.get(0).equals(model)) {
+                bad.add("STT_MODELS must start with the default model '" + model + "', got " + models);
+            }
+        }
+        if (modelTtlSeconds < 1) {
+            bad.add("STT_MODEL_TTL_S must be >= 1, got " + modelTtlSeconds);
+        }
         if (!bad.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", bad));
         }
@@ -92,7 +112,7 @@ public record ServerConfig(String host, int port, String model, Device device, i
         int cores = Runtime.getRuntime().availableProcessors();
         return new ServerConfig("0.0.0.0", 8000, "moonshine-tiny", Device.AUTO, Math.max(1, cores), 1,
                 VadOptions.DEFAULTS, 256, 16 << 20, 300, 16, 256, 30,
-                3 * 3600, 10, 2048, 512, 25 << 20, 0, true, ModelStore.fromEnvironment());
+                3 * 3600, 10, 2048, 512, 25 << 20, 0, true, ModelStore.fromEnvironment(), List.of("moonshine-tiny"), 300);
     }
 
     /**
@@ -118,10 +138,12 @@ public record ServerConfig(String host, int port, String model, Device device, i
         if (!early.equals("0") && !early.equals("1")) {
             throw new IllegalArgumentException("STT_EARLY_DECODE must be 0 or 1, got '" + early + "'");
         }
+        List<String> models = models(e, e.getOrDefault("STT_MODEL", d.model()).strip());
         return d.toBuilder()
                 .host(e.getOrDefault("HOST", d.host()))
                 .port(integer(e, "PORT", d.port()))
-                .model(e.getOrDefault("STT_MODEL", d.model()))
+                .models(models)
+                .modelTtlSeconds(integer(e, "STT_MODEL_TTL_S", d.modelTtlSeconds()))
                 .device(e.containsKey("STT_DEVICE") ? Device.parse(e.get("STT_DEVICE")) : d.device())
                 .inferenceWorkers(integer(e, "STT_WORKERS", Math.max(1, cores / intra)))
                 .intraThreads(intra)
@@ -140,6 +162,26 @@ public record ServerConfig(String host, int port, String model, Device device, i
                 .earlyDecode(early.equals("1"))
                 .store(ModelStore.fromEnvironment(e))
                 .build();
+    }
+
+    /** {@code STT_MODELS} (the first is the default), else {@code STT_MODEL} alone. */
+    private static List<String> models(Map<String, String> e, String model) {
+        String spec = e.get("STT_MODELS");
+        if (spec == null || spec.isBlank()) {
+            return List.of(model);
+        }
+        List<String> out = new ArrayList<>();
+        for (String m : spec.split(",", -1)) {
+            if (m.isBlank()) {
+                throw new IllegalArgumentException("STT_MODELS must be model[,model...] with no empty entry, got '" + spec + "'");
+            }
+            out.add(m.strip());
+        }
+        if (e.containsKey("STT_MODEL") && !e.get("STT_MODEL").isBlank() && !out.get(0).equals(model)) {
+            throw new IllegalArgumentException("STT_MODEL is '" + model + "' but STT_MODELS starts with '" + out.get(0)
+                    + "': the first of STT_MODELS is the default; set one or make them agree");
+        }
+        return out;
     }
 
     private static int integer(Map<String, String> env, String key, int fallback) {
@@ -220,6 +262,8 @@ public record ServerConfig(String host, int port, String model, Device device, i
         private int batchWindowMs;
         private boolean earlyDecode;
         private ModelStore store;
+        private List<String> models;
+        private int modelTtlSeconds;
 
         private Builder(ServerConfig c) {
             host = c.host();
@@ -243,6 +287,8 @@ public record ServerConfig(String host, int port, String model, Device device, i
             batchWindowMs = c.batchWindowMs();
             earlyDecode = c.earlyDecode();
             store = c.store();
+            models = c.models();
+            modelTtlSeconds = c.modelTtlSeconds();
         }
 
         public Builder host(String v) {
@@ -255,8 +301,27 @@ public record ServerConfig(String host, int port, String model, Device device, i
             return this;
         }
 
+        /**
+         * The default model (what {@code --model} sets): a model other than the current default becomes the one
+         * model served; the same one keeps the others.
+         */
         public Builder model(String v) {
+            if (!java.util.Objects.equals(v, model) || models == null || models.isEmpty()) {
+                models = v == null ? List.of() : List.of(v);
+            }
             model = v;
+            return this;
+        }
+
+        /** Every model served, the default first ({@code STT_MODELS}). */
+        public Builder models(List<String> v) {
+            models = List.copyOf(v);
+            model = v.isEmpty() ? model : v.get(0);
+            return this;
+        }
+
+        public Builder modelTtlSeconds(int v) {
+            modelTtlSeconds = v;
             return this;
         }
 
@@ -351,7 +416,7 @@ public record ServerConfig(String host, int port, String model, Device device, i
         }
 
         public ServerConfig build() {
-            return new ServerConfig(host, port, model, device, inferenceWorkers, intraThreads, vad, maxSessions, maxMessageBytes, idleTimeoutSeconds, maxPendingSegments, inferenceQueue, drainSeconds, maxAudioSeconds, headerTimeoutSeconds, maxConnections, maxConnectionsPerAddress, maxUploadBytes, batchWindowMs, earlyDecode, store);
+            return new ServerConfig(host, port, model, device, inferenceWorkers, intraThreads, vad, maxSessions, maxMessageBytes, idleTimeoutSeconds, maxPendingSegments, inferenceQueue, drainSeconds, maxAudioSeconds, headerTimeoutSeconds, maxConnections, maxConnectionsPerAddress, maxUploadBytes, batchWindowMs, earlyDecode, store, models, modelTtlSeconds);
         }
     }
 }

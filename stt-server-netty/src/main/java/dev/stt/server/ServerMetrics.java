@@ -59,6 +59,10 @@ public final class ServerMetrics {
         Gauge.builder(name, value).description(description).register(registry);
     }
 
+    void gauge(String name, String tag, String tagValue, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).tag(tag, tagValue).description(description).register(registry);
+    }
+
     public AtomicInteger sessions() {
         return sessions;
     }

@@ -73,6 +73,8 @@ public final class SttServer implements AutoCloseable {
     private boolean earlyDecode = true;
     private int maxBatch = 8;
     private volatile SegmentBatcher batcher;
+    private EngineOpener opener;
+    private volatile EngineRegistry engines;
 
     public SttServer(ServerConfig config, ModelLoader loader) {
         this.config = config;
@@ -91,6 +93,13 @@ public final class SttServer implements AutoCloseable {
         this.connections = new ConnectionLimit(config.maxConnections(), config.maxConnectionsPerAddress());
         metrics.gauge("stt.output.queued.bytes", "bytes written to clients and not yet taken by their sockets", this::queuedOutputBytes);
         metrics.gauge("stt.connections.open", "TCP connections open now", connections::open);
+        this.opener = defaultOpener(config);
+        metrics.gauge("stt.models.loaded", "model engines open now, the default included (others load on first use)",
+                () -> engines == null ? 0 : engines.loadedCount());
+        for (String m : config.models().subList(1, config.models().size())) {
+            metrics.gauge("stt.model.load.seconds", "model", m, "seconds the last load of this model took (NaN before its first use)",
+                    () -> engines == null ? Double.NaN : engines.loadSeconds(m));
+        }
         WebSocketDoor original = (server, upgrade) -> new OriginalProtocolHandler(server);
         doors.put("/", original);
         doors.put("/ws", original);
@@ -117,6 +126,18 @@ public final class SttServer implements AutoCloseable {
                 throw e;
             }
         };
+    }
+
+    /** How a served model other than the default is opened: from the model store, as the default is. */
+    public static EngineOpener defaultOpener(ServerConfig config) {
+        return model -> SttEngines.open(EngineConfig.builder(model).device(config.device())
+                .intraThreads(config.intraThreads()).store(config.store()).build());
+    }
+
+    /** Replaces how models other than the default are opened (tests); call before {@link #start()}. */
+    public SttServer engineOpener(EngineOpener o) {
+        this.opener = o;
+        return this;
     }
 
     /**
@@ -223,6 +244,13 @@ public final class SttServer implements AutoCloseable {
                 .childHandler(new SttServerInitializer(this));
         listener = b.bind(config.host(), config.port()).sync().channel();
         log.info("listening on {}:{}; loading model {}", config.host(), port(), config.model());
+        if (config.models().size() > 1) {
+            log.info("also serving {}, each loaded on first use and unloaded after {} s idle",
+                    config.models().subList(1, config.models().size()), config.modelTtlSeconds());
+        }
+        // other models share the default's VAD and pools; they are not batched across sessions
+        engines = new EngineRegistry(config.model(), models, opener, config.modelTtlSeconds(),
+                engine -> new Pipeline(models.pipeline().vad(), engine, audioPool, inference, null, earlyDecode));
         models.loadInBackground(loader, m -> {
             if (batchWindow.isZero()) {
                 return new Pipeline(m.vad(), m.engine(), audioPool, inference, null, earlyDecode);
@@ -243,6 +271,11 @@ public final class SttServer implements AutoCloseable {
 
     public ModelState models() {
         return models;
+    }
+
+    /** The pipeline of every served model by name; the default's is {@link #models()}'s. Null before {@link #start()}. */
+    public EngineRegistry engines() {
+        return engines;
     }
 
     public ServerMetrics metrics() {
@@ -389,6 +422,9 @@ public final class SttServer implements AutoCloseable {
         }
         models.loaded().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null).join();
         if (idle) {
+            if (engines != null) {
+                engines.close();
+            }
             models.close();
         } else {
             log.warn("inference still running after the drain deadline: models left open for the process exit to release");

@@ -50,4 +50,22 @@ class ServerConfigEnvironmentTest {
         assertEquals(d.toBuilder().port(1234).build(), c);
         assertEquals(d.maxConnections(), c.withHost("127.0.0.1").maxConnections());
     }
+
+    @Test
+    void sttModelsServesSeveralTheFirstTheDefaultAndBadListsNameTheVariable() {
+        ServerConfig one = ServerConfig.fromEnvironment(Map.of("STT_MODEL", "whisper-base"));
+        assertEquals(java.util.List.of("whisper-base"), one.models());
+        assertEquals(300, one.modelTtlSeconds());
+        ServerConfig two = ServerConfig.fromEnvironment(Map.of("STT_MODELS", " moonshine-base, whisper-small ", "STT_MODEL_TTL_S", "60"));
+        assertEquals("moonshine-base", two.model());
+        assertEquals(java.util.List.of("moonshine-base", "whisper-small"), two.models());
+        assertEquals(60, two.modelTtlSeconds());
+        assertEquals(two.models(), two.withModel("moonshine-base").models(), "--model naming the default keeps the others");
+        assertEquals(java.util.List.of("whisper-tiny"), two.withModel("whisper-tiny").models());
+        for (Map<String, String> bad : java.util.List.of(Map.of("STT_MODELS", "a,,b"), Map.of("STT_MODEL_TTL_S", "0"),
+                Map.of("STT_MODEL_TTL_S", "soon"), Map.of("STT_MODEL", "a", "STT_MODELS", "b,a"))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.fromEnvironment(bad));
+            assertTrue(e.getMessage().contains(bad.containsKey("STT_MODELS") ? "STT_MODELS" : "STT_MODEL_TTL_S"), e.getMessage());
+        }
+    }
 }

@@ -46,7 +46,7 @@ public final class OpenAiCompatibility {
                 return Math.max(config.maxMessageBytes(), RealtimeClientEvents.MAX_FRAME_CHARS);
             }
         });
-        ModelNames names = options.modelNames(server.config().model());
+        ModelNames names = options.modelNames(server.config().models());
         server.route("/v1/audio/transcriptions", new TranscriptionsRoute(false, names));
         server.route("/v1/audio/translations", new TranscriptionsRoute(true, names));
         long created = System.currentTimeMillis() / 1000;

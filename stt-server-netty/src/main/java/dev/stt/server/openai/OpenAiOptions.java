@@ -56,7 +56,12 @@ public record OpenAiOptions(String apiKey, Path tlsCert, Path tlsKey, int interi
 
     /** The names a request may give for {@code model}, the server's own model being the default. */
     public ModelNames modelNames(String model) {
-        return new ModelNames(java.util.List.of(model), modelAliases);
+        return modelNames(java.util.List.of(model));
+    }
+
+    /** The names a request may give for {@code model}: every served model (the default first) and the aliases. */
+    public ModelNames modelNames(java.util.List<String> served) {
+        return new ModelNames(served, modelAliases);
     }
 
     public boolean tls() {

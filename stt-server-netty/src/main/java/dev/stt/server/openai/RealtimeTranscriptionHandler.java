@@ -9,6 +9,7 @@ import dev.stt.protocol.openai.RealtimeClientEvents;
 import dev.stt.protocol.openai.RealtimeProtocolException;
 import dev.stt.protocol.openai.RealtimeServerEvents;
 import dev.stt.protocol.openai.TranscriptionSessionConfig;
+import dev.stt.server.EngineRegistry;
 import dev.stt.server.ReadGate;
 import dev.stt.server.SttServer;
 import dev.stt.server.WebSocketSessionHandler;
@@ -73,6 +74,13 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
     private final ArrayDeque<RealtimeClientEvent> backlog = new ArrayDeque<>();
     private final ArrayDeque<float[]> pendingAudio = new ArrayDeque<>();
     private boolean retryScheduled;
+    private final ModelNames names;
+    private EngineRegistry.Lease lease;      // the model of the open shared session
+    private java.util.concurrent.CompletableFuture<EngineRegistry.Lease> loading; // its model loading on first use
+    private String failedModel;              // failed to load for this connection: not retried on every append
+    private String failedWhy;
+    private boolean gone;
+    private final String urlModel;           // ?model= of the upgrade: a conversation model name may be there
 
     // guarded by this
     private String openItem;         // speech started, not yet committed
@@ -85,7 +93,9 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
         this.options = options;
         String beta = upgrade.headers().get("OpenAI-Beta");
         this.beta = beta != null && beta.contains("realtime=v1");
+        this.names = options.modelNames(server.config().models());
         List<String> model = new QueryStringDecoder(upgrade.uri()).parameters().get("model");
+        this.urlModel = model != null && !model.isEmpty() ? model.get(0) : null;
         this.config = TranscriptionSessionConfig.defaults(
                 model != null && !model.isEmpty() && !model.get(0).isBlank() ? model.get(0) : server.config().model());
     }
@@ -130,6 +140,11 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
      */
     private void pump() {
         while (true) {
+            if (loading != null) {
+                // the session's model is loading on first use: later events wait, the socket is not read
+                ReadGate.hold(ctx.channel(), ReadGate.SESSION);
+                return;
+            }
             while (!pendingAudio.isEmpty()) {
                 if (session == null || !ctx.channel().isActive()) {
                     pendingAudio.clear();
@@ -190,7 +205,13 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
         if (next.format() != config.format()) {
             rateOriginMs = (long) streamMs;
         }
+        if (next.model() != null && !next.model().isBlank() && !next.model().equals(config.model()) && !names.serves(next.model())) {
+            throw modelNotFound(next.model()).forClientEvent(u.eventId());
+        }
         config = next;
+        if (session != null && lease != null && !lease.model().equals(servedModel())) {
+            closeSession(); // another model: later audio goes to a fresh session on it
+        }
         if (session != null && !sessionConfigFor(config).equals(sessionConfig)) {
             // VAD and engine options are fixed per shared session: later audio goes to a fresh one
             closeSession();
@@ -200,6 +221,9 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
 
     private void append(RealtimeClientEvent.AudioAppend a) {
         if (session(a.eventId()) == null) {
+            if (loading != null) {
+                backlog.addFirst(a); // taken again once the model is loaded
+            }
             return;
         }
         RealtimeAudioFormat format = config.format();
@@ -276,12 +300,41 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
         if (session != null) {
             return session;
         }
-        Pipeline pipeline = server.models().pipeline();
-        if (pipeline == null) {
-            server.metrics().error("not_ready");
-            send(ctx, events.error("server_error", "models_not_ready", "Server models not initialized.", null, clientEventId));
+        if (loading != null) {
             return null;
         }
+        String served = servedModel();
+        if (served == null) {
+            server.metrics().error("model_not_found");
+            send(ctx, events.error(modelNotFound(config.model()).forClientEvent(clientEventId)));
+            return null;
+        }
+        if (served.equals(failedModel)) {
+            server.metrics().error("not_ready");
+            send(ctx, events.error("server_error", "models_not_ready", failedWhy, null, clientEventId));
+            return null;
+        }
+        if (lease != null && !lease.model().equals(served)) {
+            lease.close(); // loaded for a model the session no longer names, no session opened on it
+            lease = null;
+        }
+        if (lease == null) {
+            java.util.concurrent.CompletableFuture<EngineRegistry.Lease> f = server.engines().acquire(served);
+            if (!f.isDone()) {
+                loading = f;
+                f.whenComplete((l, e) -> ctx.executor().execute(() -> modelLoaded(f)));
+                return null;
+            }
+            try {
+                lease = f.join();
+            } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+                server.metrics().error("not_ready");
+                send(ctx, events.error("server_error", "models_not_ready", e.getCause() != null ? e.getCause().getMessage()
+                        : "Server models not initialized.", null, clientEventId));
+                return null;
+            }
+        }
+        Pipeline pipeline = lease.pipeline();
         sessionConfig = sessionConfigFor(config);
         sessionOriginMs = (long) streamMs;
         session = pipeline.open(sessionConfig, new Listener(config.turnDetection() == null, sessionOriginMs));
@@ -289,11 +342,55 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
         return session;
     }
 
+    /** The served model this session's {@code model} names (the default when none), or null for an unknown name. */
+    private String servedModel() {
+        String m = config.model();
+        if (m == null || m.isBlank() || (!names.serves(m) && m.equals(urlModel))) {
+            // the URL's model names the realtime (conversation) model clients connect with, often a dated name
+            // no alias lists: it means the default; only a transcription model the client sets must be served
+            return names.served().get(0);
+        }
+        return names.resolve(m);
+    }
+
+    private RealtimeProtocolException modelNotFound(String model) {
+        return new RealtimeProtocolException("model_not_found", "model", "The model '" + model
+                + "' does not exist here; this server serves " + names.describe());
+    }
+
+    /** On the event loop: the model a session waited for is loaded (or failed); the waiting events go on. */
+    private void modelLoaded(java.util.concurrent.CompletableFuture<EngineRegistry.Lease> f) {
+        if (f != loading) {
+            return;
+        }
+        loading = null;
+        try {
+            EngineRegistry.Lease l = f.join();
+            if (gone || !ctx.channel().isActive()) {
+                l.close();
+                return;
+            }
+            lease = l;
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            failedModel = servedModel();
+            failedWhy = e.getCause() != null ? e.getCause().getMessage() : "Server models not initialized.";
+        }
+        if (!retryScheduled) {
+            pump();
+        }
+    }
+
     private void closeSession() {
-        if (session != null) {
-            session.close();
-            server.sessionClosed(session);
+        TranscriptionSession s = session;
+        if (s != null) {
+            s.close();
+            server.sessionClosed(s);
             session = null;
+        }
+        if (lease != null) {
+            // the engine stays open while this session's last segments are still transcribed
+            lease.closeWhenIdle(s == null ? () -> false : () -> s.outstanding() > 0);
+            lease = null;
         }
         synchronized (this) {
             if (openItem != null) {
@@ -311,6 +408,7 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
 
     @Override
     protected void onClose() {
+        gone = true;
         backlog.clear();
         pendingAudio.clear();
         server.metrics().sessions().decrementAndGet();

@@ -12,7 +12,9 @@ import dev.stt.protocol.openai.OpenAiErrors;
 import dev.stt.protocol.openai.TranscriptStreamEvents;
 import dev.stt.protocol.openai.TranscriptionRequest;
 import dev.stt.protocol.openai.TranscriptionResult;
+import dev.stt.server.EngineRegistry;
 import dev.stt.server.HttpResponses;
+import dev.stt.server.ModelUnavailableException;
 import dev.stt.server.HttpRoute;
 import dev.stt.server.SttServer;
 import dev.stt.session.Pipeline;
@@ -109,14 +111,44 @@ final class TranscriptionsRoute implements HttpRoute {
                     + "' does not exist here; this server serves " + models.describe(), "invalid_request_error", "model", "model_not_found"));
             return;
         }
-        Pipeline pipeline = server.models().pipeline();
-        if (pipeline == null) {
-            HttpResponses.json(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    OpenAiErrors.json("Server models not initialized.", "server_error", null, "models_not_ready"));
+        String served = model == null ? models.served().get(0) : models.resolve(model);
+        FullHttpRequest head = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri());
+        HttpUtil.setKeepAlive(head, HttpUtil.isKeepAlive(req));
+        java.util.concurrent.CompletableFuture<EngineRegistry.Lease> lease = server.engines().acquire(served);
+        if (lease.isDone()) {
+            withModel(server, ctx, head, form, lease);
             return;
         }
+        // a model not loaded yet: the request waits for its load, the connection's silence is our work
+        Channel ch = ctx.channel();
+        InFlight.begin(ch);
+        lease.whenComplete((l, e) -> ctx.executor().execute(() -> {
+            InFlight.end(ch);
+            withModel(server, ctx, head, form, lease);
+        }));
+    }
+
+    /** On the event loop, once the model is there (or failed): checks what depends on it, then transcribes. */
+    private void withModel(SttServer server, ChannelHandlerContext ctx, FullHttpRequest req, Form form,
+                           java.util.concurrent.CompletableFuture<EngineRegistry.Lease> pending) {
+        EngineRegistry.Lease lease;
+        try {
+            lease = pending.join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            server.metrics().error("not_ready");
+            String why = e.getCause() instanceof ModelUnavailableException m ? m.getMessage() : "Server models not initialized.";
+            HttpResponses.json(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    OpenAiErrors.json(why, "server_error", null, "models_not_ready"));
+            return;
+        }
+        if (!ctx.channel().isActive()) {
+            lease.close();
+            return;
+        }
+        Pipeline pipeline = lease.pipeline();
         String language = form.request().language();
         if (language != null && !pipeline.engine().languages().isEmpty() && !pipeline.engine().languages().contains(language)) {
+            lease.close();
             HttpResponses.json(ctx, req, HttpResponseStatus.BAD_REQUEST, OpenAiErrors.invalidRequest("language '" + language
                     + "' is not one " + pipeline.engine().model() + " transcribes; it knows " + String.join(", ",
                     pipeline.engine().languages().stream().sorted().toList()), "language"));
@@ -124,6 +156,7 @@ final class TranscriptionsRoute implements HttpRoute {
         }
         String refused = audioLimits(server, form);
         if (refused != null) {
+            lease.close();
             server.metrics().error("invalid_audio");
             HttpResponses.json(ctx, req, HttpResponseStatus.BAD_REQUEST, OpenAiErrors.invalidRequest(refused, "file"));
             return;
@@ -133,8 +166,15 @@ final class TranscriptionsRoute implements HttpRoute {
         Channel ch = ctx.channel();
         InFlight.begin(ch); // until the answer is written, the connection's silence is our work, not idleness
         try {
-            server.inference().submit(() -> answer(server, pipeline, ctx, head, form));
+            server.inference().submit(() -> {
+                try {
+                    answer(server, pipeline, ctx, head, form);
+                } finally {
+                    lease.close(); // the engine ran for this request on this thread, and is done
+                }
+            });
         } catch (RejectedExecutionException e) {
+            lease.close();
             InFlight.end(ch);
             server.metrics().error("overloaded");
             HttpResponses.json(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE,
