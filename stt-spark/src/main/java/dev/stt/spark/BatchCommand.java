@@ -54,7 +54,7 @@ public final class BatchCommand {
             BatchJob.run(spark, options);
             return 0;
         } catch (Exception e) {
-            System.err.println("stt batch: " + e);
+            System.err.println("stt batch: " + (e instanceof IllegalArgumentException ? e.getMessage() : e.toString()));
             return 1;
         } finally {
             spark.stop();

@@ -74,7 +74,7 @@ public final class BatchJob {
         SparkSession spark = builder.getOrCreate();
         try {
             run(spark, options);
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             LOG.error("stt batch failed: {}", e.toString());
             System.exit(1);
         } finally {
@@ -155,6 +155,12 @@ public final class BatchJob {
             return Set.of();
         }
         String suffix = options.format() == BatchOptions.Format.PARQUET ? ".parquet" : ".json";
+        String other = options.format() == BatchOptions.Format.PARQUET ? ".json" : ".parquet";
+        if (fs.listStatus(out, p -> p.getName().startsWith("part-") && p.getName().contains(other)).length > 0) {
+            // appending the other format would leave a directory neither reader can read whole
+            throw new IllegalArgumentException(options.output() + " holds " + other.substring(1)
+                    + " part files: rerun with that --format, or give another OUTPUT");
+        }
         FileStatus[] parts = fs.listStatus(out, p -> p.getName().startsWith("part-") && p.getName().contains(suffix));
         if (parts.length == 0) {
             return Set.of();

@@ -140,6 +140,15 @@ class BatchJobTest {
     }
 
     @Test
+    void anOutputOfTheOtherFormatIsRefusedBeforeAnyWork() throws Exception {
+        Path output = Files.createDirectories(dir.resolve("was-parquet"));
+        Files.write(output.resolve("part-00000-0.snappy.parquet"), new byte[0]);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> BatchJob.run(spark, options(output.toString(), BatchOptions.Format.JSONL, input.toString())));
+        assertTrue(e.getMessage().contains("parquet"), e.getMessage());
+    }
+
+    @Test
     void jsonLinesHoldPathTextAndANullErrorPerFile() throws Exception {
         Path list = dir.resolve("list.txt");
         Files.writeString(list, input.resolve("jfk.wav") + "\n" + input.resolve("corrupt.mp3") + "\n"
