@@ -37,6 +37,11 @@ public final class SttCommand {
                 }
             }
         }
+        if (args[0].equals("batch")) {
+            System.err.println("stt: batch runs on stt-spark's class path, not in this jar: use the ./stt launcher"
+                    + " (or spark-submit --class dev.stt.spark.BatchJob stt-spark/target/stt-spark.jar)");
+            return 2;
+        }
         System.err.println("stt: unknown command '" + args[0] + "'");
         usage(System.err);
         return 2;
@@ -47,6 +52,9 @@ public final class SttCommand {
         for (Subcommand verb : VERBS) {
             out.printf("  %-12s %s%n", verb.name(), verb.summary());
         }
+        // not a Subcommand: stt-cli never carries Spark; the ./stt launcher runs stt-spark's BatchCommand
+        out.printf("  %-12s %s%n", "batch", "INPUT... OUTPUT [--format parquet|jsonl] [--cores N]   transcribe archives on"
+                + " Apache Spark in local mode (through the ./stt launcher, module stt-spark)");
     }
 
     /** Bad arguments: printed without a stack trace, exit status 2. */
