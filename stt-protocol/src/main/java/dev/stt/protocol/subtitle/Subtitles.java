@@ -22,7 +22,7 @@ public final class Subtitles {
     }
 
     /**
-     * Cues from transcribed segments: where a segment has word times, cut at sentence ends, at pauses, and
+     * Cues from transcribed segments: where a segment's word times spell its text, cut at sentence ends, at pauses, and
      * before a cue would pass two lines or seven seconds, so cues follow the speech; a segment without word
      * times is one cue.
      *
@@ -37,8 +37,8 @@ public final class Subtitles {
             while (w < words.size() && words.get(w).start() < seg.end()) {
                 own.add(words.get(w++));
             }
-            if (own.isEmpty()) {
-                out.add(seg);
+            if (own.isEmpty() || !spells(own, seg.text())) {
+                out.add(seg); // cues from words only when the words say the segment's text: never a word lost
             } else {
                 split(own, out);
             }
@@ -72,6 +72,12 @@ public final class Subtitles {
         if (text.length() > 0) {
             into.add(new TimedText(text.toString(), start, end));
         }
+    }
+
+    private static boolean spells(List<WordTiming> words, String text) {
+        StringBuilder joined = new StringBuilder();
+        words.forEach(w -> joined.append(w.word().strip()).append(' '));
+        return joined.toString().replaceAll("\\s+", "").equals(text.replaceAll("\\s+", ""));
     }
 
     private static boolean endsSentence(String word) {

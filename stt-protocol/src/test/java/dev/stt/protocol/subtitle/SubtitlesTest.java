@@ -37,8 +37,9 @@ class SubtitlesTest {
     }
 
     @Test
-    void aSegmentWithoutWordTimesIsOneCue() {
+    void aSegmentWithoutWordTimesOrWithWordsThatDoNotSpellItIsOneCue() {
         assertEquals(CUES, Subtitles.cues(CUES, List.of()));
+        assertEquals(CUES, Subtitles.cues(CUES, List.of(new WordTiming(" Hello", 0.25, 0.6, 0.9))), "no word is dropped");
     }
 
     @Test
