@@ -109,6 +109,7 @@ public final class LoadDriver {
                             double limitMs) throws Exception {
         List<StepReport> reports = LoadStep.runAll(uri, doors, clips, steps, settings, limitMs, report -> {
             System.out.println(report.row());
+            System.out.println("  load average after the step: " + loadAverage() + " at " + java.time.Instant.now());
             if (report.firstError() != null) {
                 System.out.println("  first error: " + report.firstError());
             }
