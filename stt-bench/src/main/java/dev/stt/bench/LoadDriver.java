@@ -1,5 +1,6 @@
 package dev.stt.bench;
 
+import dev.stt.bench.load.Door;
 import dev.stt.bench.load.LoadStep;
 import dev.stt.bench.load.StepReport;
 import dev.stt.engine.Device;
@@ -25,6 +26,12 @@ import java.util.Set;
  *     [--url ws://127.0.0.1:8000/ [--server-pid PID]] [--clients 1,4,8,16,32,64] [--step-seconds 30] [--grace-seconds 15] [--chunk-ms 100]
  *     [--silence-ms 1500] [--vad-silence-ms 500] [--p95-limit-ms 1000] [--speech DIR] [--early-decode on|off]</pre>
  *
+ * <p>{@code --door original|realtime|both} picks the protocol the callers speak: the original door
+ * ({@code /}, the default), the Realtime door ({@code /v1/realtime}: GA {@code session.update}, 24 kHz pcm16
+ * appends, server VAD), or both, one step each per client count (original first) on the same server and
+ * clips. {@code --interim-ms MS} sets the in-process server's {@code STT_INTERIM_MS} (the Realtime door's
+ * interim decode cadence; default: the environment's, else 500; 0 = off).
+ *
  * <p>{@code --early-decode off} runs the in-process server without early decoding (the baseline it is
  * compared with): each segment is then transcribed only once the VAD has closed it.
  */
@@ -35,9 +42,10 @@ public final class LoadDriver {
 
     public static void main(String[] args) throws Exception {
         BenchArgs a = new BenchArgs(args, Set.of("url", "server-pid", "threads", "workers", "model", "clients", "step-seconds", "grace-seconds", "chunk-ms",
-                "silence-ms", "vad-silence-ms", "p95-limit-ms", "speech", "early-decode"),
+                "silence-ms", "vad-silence-ms", "p95-limit-ms", "speech", "early-decode", "door", "interim-ms"),
                 "LoadDriver [--threads N] [--workers N] [--model NAME] [--url ws://127.0.0.1:PORT/ [--server-pid PID]] [--clients 1,4,8] [--step-seconds S] [--grace-seconds S] "
-                        + "[--chunk-ms MS] [--silence-ms MS] [--vad-silence-ms MS] [--p95-limit-ms MS] [--speech DIR] [--early-decode on|off]");
+                        + "[--chunk-ms MS] [--silence-ms MS] [--vad-silence-ms MS] [--p95-limit-ms MS] [--speech DIR] [--early-decode on|off] [--door original|realtime|both] [--interim-ms MS]");
+        List<Door> doors = Door.parse(a.string("door", "original"));
         String url = a.string("url", null);
         List<Integer> steps = new ArrayList<>();
         for (String n : a.string("clients", "1,4,8,16,32,64").split(",")) {
@@ -65,13 +73,18 @@ public final class LoadDriver {
             if (!early.equals("on") && !early.equals("off")) {
                 throw new IllegalArgumentException("--early-decode is on or off, got " + early);
             }
-            server = new SttServer(c, SttServer.defaultLoader(c)).earlyDecode(early.equals("on")).start();
+            String interimEnv = a.string("interim-ms", System.getenv().getOrDefault("STT_INTERIM_MS", ""));
+            dev.stt.server.openai.OpenAiOptions openAi = dev.stt.server.openai.OpenAiOptions.fromEnvironment(
+                    java.util.Map.of("STT_INTERIM_MS", interimEnv));
+            server = dev.stt.server.openai.OpenAiCompatibility.install(
+                    new SttServer(c, SttServer.defaultLoader(c)).earlyDecode(early.equals("on")), openAi).start();
             server.models().loaded().get(300, java.util.concurrent.TimeUnit.SECONDS);
             uri = URI.create("ws://127.0.0.1:" + server.port() + "/");
             vadSilenceMs = c.vad().silenceDurationMs();
             serverPid = null;
-            System.out.printf("server in-process: %s, %d worker(s) x %d intra thread(s), VAD silence %d ms, early decode %s, %d cores%n",
-                    c.model(), workers, threads, vadSilenceMs, early, Runtime.getRuntime().availableProcessors());
+            System.out.printf("server in-process: %s, %d worker(s) x %d intra thread(s), VAD silence %d ms, early decode %s, "
+                            + "Realtime interim every %d ms, %d cores%n",
+                    c.model(), workers, threads, vadSilenceMs, early, openAi.interimIntervalMs(), Runtime.getRuntime().availableProcessors());
         }
         LoadStep.Settings settings = new LoadStep.Settings(
                 a.positiveInt("step-seconds", 30), a.positiveInt("grace-seconds", 15), a.positiveInt("chunk-ms", 100),
@@ -79,7 +92,8 @@ public final class LoadDriver {
 
         System.out.println("load average before: " + loadAverage() + " (other processes share these cores)");
         try {
-            run(uri, clips, steps, settings, limitMs);
+            System.out.println("doors: " + doors.stream().map(Door::label).toList());
+            run(uri, doors, clips, steps, settings, limitMs);
             if (server != null) {
                 System.out.printf("early decodes in the server: %d started, %d answered their segment%n",
                         dev.stt.session.TranscriptionSession.earlyDecodesStarted(), dev.stt.session.TranscriptionSession.earlyDecodesUsed());
@@ -91,10 +105,11 @@ public final class LoadDriver {
         }
     }
 
-    private static void run(URI uri, List<BenchClip> clips, List<Integer> steps, LoadStep.Settings settings, double limitMs)
-            throws Exception {
-        List<StepReport> reports = LoadStep.runAll(uri, clips, steps, settings, limitMs, report -> {
+    private static void run(URI uri, List<Door> doors, List<BenchClip> clips, List<Integer> steps, LoadStep.Settings settings,
+                            double limitMs) throws Exception {
+        List<StepReport> reports = LoadStep.runAll(uri, doors, clips, steps, settings, limitMs, report -> {
             System.out.println(report.row());
+            System.out.println("  load average after the step: " + loadAverage() + " at " + java.time.Instant.now());
             if (report.firstError() != null) {
                 System.out.println("  first error: " + report.firstError());
             }

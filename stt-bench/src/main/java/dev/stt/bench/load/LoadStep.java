@@ -40,13 +40,27 @@ public final class LoadStep {
 
     public static List<StepReport> runAll(URI uri, List<BenchClip> clips, List<Integer> steps, Settings s, double limitMs,
                                           Consumer<StepReport> onStep, PrintStream out) throws Exception {
+        return runAll(uri, List.of(Door.ORIGINAL), clips, steps, s, limitMs, onStep, out);
+    }
+
+    /**
+     * @param uri   the original door ({@code ws://HOST:PORT/}); the Realtime door is {@code /v1/realtime} beside it
+     * @param doors the doors each client count runs, one step each, in this order
+     */
+    public static List<StepReport> runAll(URI uri, List<Door> doors, List<BenchClip> clips, List<Integer> steps, Settings s,
+                                          double limitMs, Consumer<StepReport> onStep, PrintStream out) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         ClipTape tape = ClipTape.of(clips, s.chunkMs(), s.silenceMs());
-        int[] segments = SegmentCalibration.count(http, uri, tape, Duration.ofMillis(1000), Duration.ofSeconds(20));
-        tape = tape.withSegments(segments);
-        out.println("segments per clip: " + java.util.Arrays.toString(segments));
+        if (doors.contains(Door.ORIGINAL)) {
+            int[] segments = SegmentCalibration.count(http, uri, tape, Duration.ofMillis(1000), Duration.ofSeconds(20));
+            tape = tape.withSegments(segments);
+            out.println("segments per clip: " + java.util.Arrays.toString(segments));
+        }
+        ClipTape realtime = doors.contains(Door.REALTIME) ? ClipTape.realtimeOf(clips, s.chunkMs(), s.silenceMs()) : null;
+        URI realtimeUri = uri.resolve("/v1/realtime");
         out.println(StepReport.header());
-        out.println("|--------:|------:|----------------------:|---------------------------------:|-------:|--------:|----------:|");
+        out.println(StepReport.separator());
+        java.util.EnumSet<Door> saturated = java.util.EnumSet.noneOf(Door.class);
         List<StepReport> reports = new ArrayList<>();
         ScheduledExecutorService pace = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "load-pace");
@@ -55,12 +69,21 @@ public final class LoadStep {
         });
         try {
             for (int n : steps) {
-                awaitIdle(s);
-                StepReport r = step(http, uri, tape, n, s, pace);
-                reports.add(r);
-                onStep.accept(r);
-                if (r.pMinusSilence(95) > SATURATED_FACTOR * limitMs || r.errors() > SATURATED_ERROR_SHARE * Math.max(1, r.latencyMs().length)) {
-                    out.println("saturated at " + n + " clients: larger steps skipped");
+                for (Door d : doors) {
+                    if (saturated.contains(d)) {
+                        continue;
+                    }
+                    awaitIdle(s);
+                    StepReport r = d == Door.ORIGINAL ? step(http, uri, tape, n, s, pace, d)
+                            : step(http, realtimeUri, realtime, n, s, pace, d);
+                    reports.add(r);
+                    onStep.accept(r);
+                    if (r.pMinusSilence(95) > SATURATED_FACTOR * limitMs || r.errors() > SATURATED_ERROR_SHARE * Math.max(1, r.latencyMs().length)) {
+                        out.println("saturated at " + n + " clients on the " + d.label() + " door: larger steps skipped there");
+                        saturated.add(d);
+                    }
+                }
+                if (saturated.containsAll(doors)) {
                     break;
                 }
             }
@@ -87,13 +110,15 @@ public final class LoadStep {
         }
     }
 
-    static StepReport step(HttpClient http, URI uri, ClipTape tape, int n, Settings s, ScheduledExecutorService pace)
+    static StepReport step(HttpClient http, URI uri, ClipTape tape, int n, Settings s, ScheduledExecutorService pace, Door door)
             throws InterruptedException {
         StepLog log = new StepLog();
-        List<StreamingClient> clients = new ArrayList<>();
+        List<LoadClient> clients = new ArrayList<>();
         List<CompletableFuture<?>> connects = new ArrayList<>();
+        java.util.Map<String, Double> countersBefore = MetricsScrape.scrape(http, uri);
         for (int i = 0; i < n; i++) {
-            StreamingClient c = new StreamingClient(tape, i, log);
+            LoadClient c = door == Door.ORIGINAL ? new StreamingClient(tape, i, log)
+                    : new RealtimeStreamingClient(tape, i, log, s.vadSilenceMs());
             clients.add(c);
             connects.add(c.connect(http, uri));
         }
@@ -112,17 +137,20 @@ public final class LoadStep {
         };
         List<ScheduledFuture<?>> ticks = new ArrayList<>();
         ticks.add(pace.scheduleAtFixedRate(sample, 0, 500, TimeUnit.MILLISECONDS));
+        CpuMeter cpu = new CpuMeter(s.serverPid());
         for (int i = 0; i < n; i++) {
-            StreamingClient c = clients.get(i);
+            LoadClient c = clients.get(i);
             // Spread the callers over one chunk period so their sends do not arrive in lockstep.
             long offsetMicros = (long) i * s.chunkMs() * 1000L / n;
             ticks.add(pace.scheduleAtFixedRate(c::tick, offsetMicros, s.chunkMs() * 1000L, TimeUnit.MICROSECONDS));
         }
         Thread.sleep(s.stepSeconds() * 1000L);
-        clients.forEach(StreamingClient::stop);
+        // CPU over the streaming window only: the drain and grace that follow are mostly idle
+        double cores = cpu.cores();
+        clients.forEach(LoadClient::stop);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(s.graceSeconds() + 30);
         // Callers finish the clip they are in (a clip is at most ~15 s), then wait for transcripts.
-        while (System.nanoTime() < deadline && !clients.stream().allMatch(StreamingClient::done)) {
+        while (System.nanoTime() < deadline && !clients.stream().allMatch(LoadClient::done)) {
             Thread.sleep(50);
         }
         long graceEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(s.graceSeconds());
@@ -131,8 +159,9 @@ public final class LoadStep {
         }
         ticks.forEach(t -> t.cancel(false));
         sample.run();
-        clients.forEach(StreamingClient::close);
+        clients.forEach(LoadClient::close);
+        java.util.Map<String, Double> counters = MetricsScrape.delta(countersBefore, MetricsScrape.scrape(http, uri));
         return new StepReport(n, log.latenciesMs(), s.vadSilenceMs(), log.transcripts(), log.errors(), log.firstError(),
-                peakRss.get(), peakDirect.get());
+                peakRss.get(), peakDirect.get(), door, cores, log.turns(), log.deltasBeforeStop(), log.deltas(), log.wer(), counters);
     }
 }

@@ -14,6 +14,10 @@ public final class StepLog {
     private final AtomicInteger timeouts = new AtomicInteger();
     private final AtomicInteger transcripts = new AtomicInteger();
     private volatile String firstError;
+    private final AtomicInteger turns = new AtomicInteger();
+    private final AtomicInteger deltasBeforeStop = new AtomicInteger();
+    private final AtomicInteger deltas = new AtomicInteger();
+    private dev.stt.eval.WordErrorRate.Score wer = new dev.stt.eval.WordErrorRate.Score(0, 0);
 
     synchronized void latency(double ms) {
         latencyMs.add(ms);
@@ -49,6 +53,39 @@ public final class StepLog {
         if (firstError == null) {
             firstError = e;
         }
+    }
+
+    /** One VAD turn (Realtime item) closed, with the deltas that arrived before its {@code speech_stopped}. */
+    void turn(int deltasBeforeSpeechStopped) {
+        turns.incrementAndGet();
+        deltasBeforeStop.addAndGet(deltasBeforeSpeechStopped);
+    }
+
+    void delta() {
+        deltas.incrementAndGet();
+    }
+
+    /** A clip's whole final text, scored against what was said. */
+    synchronized void finalText(String reference, String hypothesis) {
+        if (reference != null && !reference.isBlank()) {
+            wer = wer.plus(dev.stt.eval.WordErrorRate.score(reference, hypothesis));
+        }
+    }
+
+    public int turns() {
+        return turns.get();
+    }
+
+    public int deltasBeforeStop() {
+        return deltasBeforeStop.get();
+    }
+
+    public int deltas() {
+        return deltas.get();
+    }
+
+    public synchronized dev.stt.eval.WordErrorRate.Score wer() {
+        return wer;
     }
 
     public synchronized double[] latenciesMs() {

@@ -18,11 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * server answers segments in order, so the n-th transcript on this socket is known to close the clip
  * whose segments add up to n.
  */
-final class StreamingClient implements WebSocket.Listener {
+final class StreamingClient implements LoadClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Pending(String file, long endOfSpeechNanos) {
+    private record Pending(String file, long endOfSpeechNanos, String reference, long firstTranscript) {
     }
 
     private final ClipTape tape;
@@ -42,6 +42,8 @@ final class StreamingClient implements WebSocket.Listener {
 
     // listener state; the WebSocket delivers one message at a time
     private long received;
+    /** Transcripts since the last clip's final, joined: the next clip's text so far. */
+    private final StringBuilder clipText = new StringBuilder();
 
     StreamingClient(ClipTape tape, int firstClip, StepLog log) {
         this.tape = tape;
@@ -49,7 +51,8 @@ final class StreamingClient implements WebSocket.Listener {
         this.clip = firstClip % tape.clips().size();
     }
 
-    CompletableFuture<WebSocket> connect(HttpClient http, URI uri) {
+    @Override
+    public CompletableFuture<WebSocket> connect(HttpClient http, URI uri) {
         return http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(uri, this)
                 .whenComplete((ws, e) -> {
                     if (e != null) {
@@ -63,7 +66,8 @@ final class StreamingClient implements WebSocket.Listener {
     }
 
     /** Sends the next chunk. After {@link #stop()}, sends nothing once the current clip and its silence are out. */
-    void tick() {
+    @Override
+    public void tick() {
         WebSocket ws = socket;
         if (ws == null || finished) {
             return;
@@ -79,7 +83,8 @@ final class StreamingClient implements WebSocket.Listener {
             msg = c.speech().get(chunk);
             if (chunk == speech - 1) {
                 expectedTranscripts += c.segments();
-                pending.put(expectedTranscripts, new Pending(c.file(), System.nanoTime()));
+                pending.put(expectedTranscripts, new Pending(c.file(), System.nanoTime(), c.reference(),
+                        expectedTranscripts - c.segments() + 1));
             }
         } else {
             msg = tape.silence();
@@ -101,20 +106,24 @@ final class StreamingClient implements WebSocket.Listener {
         });
     }
 
-    void stop() {
+    @Override
+    public void stop() {
         stopping = true;
     }
 
-    boolean done() {
+    @Override
+    public boolean done() {
         return finished;
     }
 
-    int outstanding() {
+    @Override
+    public int outstanding() {
         return pending.size();
     }
 
     /** Counts clips still without their transcript as timeouts and closes the socket. */
-    void close() {
+    @Override
+    public void close() {
         log.timeouts(pending.size());
         pending.clear();
         finished = true;
@@ -150,11 +159,18 @@ final class StreamingClient implements WebSocket.Listener {
             case "response.audio_transcript.done" -> {
                 received++;
                 log.transcript();
+                String t = msg.path("transcript").asText("").strip();
+                if (!t.isEmpty()) {
+                    clipText.append(clipText.isEmpty() ? "" : " ").append(t);
+                }
                 Pending p = pending.remove(received);
                 if (p != null) {
                     log.latency((now - p.endOfSpeechNanos()) / 1e6);
+                    log.finalText(p.reference(), clipText.toString());
+                    clipText.setLength(0);
                 }
             }
+            case "response.audio_transcript.delta" -> log.delta();
             case "error" -> log.serverError(msg.path("message").asText(text));
             default -> {
                 // other events (session info, interim text) carry no timing we measure
