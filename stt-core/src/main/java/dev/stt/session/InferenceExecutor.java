@@ -52,10 +52,20 @@ public final class InferenceExecutor implements AutoCloseable {
      * @return whether the task was taken
      */
     public boolean submitIfIdle(Runnable task) {
+        return submitIfIdle(task, 0);
+    }
+
+    /**
+     * The same, leaving {@code keepFree} workers idle for finals: with it, a final that closes while optional
+     * work runs finds a worker at once instead of waiting for that work to end (an ONNX run cannot be
+     * interrupted). Interim text keeps one worker free where there are two or more; early decodes, which
+     * answer a closing turn themselves, may take the last one.
+     */
+    public boolean submitIfIdle(Runnable task, int keepFree) {
         int b;
         do {
             b = busy.get();
-            if (b >= workers) {
+            if (b >= workers - keepFree) {
                 return false;
             }
         } while (!busy.compareAndSet(b, b + 1));
@@ -93,6 +103,10 @@ public final class InferenceExecutor implements AutoCloseable {
 
     public int active() {
         return pool.getActiveCount();
+    }
+
+    public int workers() {
+        return workers;
     }
 
     public int queueCapacity() {

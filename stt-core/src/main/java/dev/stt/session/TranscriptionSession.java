@@ -293,7 +293,8 @@ public final class TranscriptionSession implements AutoCloseable {
         }
         // not counted in outstanding(): optional work must not hold up a drain or a door's backpressure; the
         // server still waits for the inference workers before it closes the engine
-        boolean taken = pipeline.inference().submitIfIdle(() -> {
+        InferenceExecutor workers = pipeline.inference();
+        boolean taken = workers.submitIfIdle(() -> {
             try {
                 synchronized (interimLock) {
                     if (asOf != utterance) {
@@ -314,7 +315,7 @@ public final class TranscriptionSession implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.debug("interim decode failed", e);
             }
-        });
+        }, workers.workers() > 1 ? 1 : 0);
         if (taken) {
             INTERIM_STARTED.increment();
         } else {

@@ -41,6 +41,20 @@ class InferenceExecutorTest {
     }
 
     @Test
+    void optionalWorkCanLeaveAWorkerFreeForFinals() throws Exception {
+        try (InferenceExecutor pool = new InferenceExecutor("test", 2, 4)) {
+            CountDownLatch release = new CountDownLatch(1);
+            assertTrue(pool.submitIfIdle(() -> await(release), 1), "one of two workers may run optional work");
+            assertFalse(pool.submitIfIdle(() -> { }, 1), "the second stays free for a final");
+            CountDownLatch finalDone = new CountDownLatch(1);
+            pool.submit(finalDone::countDown);
+            assertTrue(finalDone.await(5, TimeUnit.SECONDS), "the final ran at once, beside the optional work");
+            release.countDown();
+            waitIdle(pool);
+        }
+    }
+
+    @Test
     void aThrowingTaskStillFreesItsWorker() throws Exception {
         try (InferenceExecutor pool = new InferenceExecutor("test", 1, 1)) {
             pool.submit(() -> {
