@@ -189,6 +189,9 @@ final class TranscriptionsRoute implements HttpRoute {
         ChannelFuture answered = null;
         try {
             FileTranscript t = transcribe(pipeline, form, server.config().maxAudioSeconds(), piece -> {
+                if (!ctx.channel().isActive()) {
+                    throw new ClientGone(); // nobody is waiting for the rest: free the worker
+                }
                 server.metrics().segmentClosed();
                 if (stream != null) {
                     stream.piece(piece);
@@ -198,6 +201,8 @@ final class TranscriptionsRoute implements HttpRoute {
             TranscriptionResult result = TranscriptionResult.of(t, languageOf(t, pipeline.engine()), r.translate());
             answered = stream != null ? stream.done(result)
                     : HttpResponses.send(ctx, head, HttpResponseStatus.OK, r.format().contentType(), r.format().render(result, r.words()));
+        } catch (ClientGone e) {
+            log.debug("client of {} left before its answer; transcription stopped", form.fileName());
         } catch (AudioFormatException e) {
             server.metrics().error("invalid_audio");
             answered = fail(ctx, head, stream, HttpResponseStatus.BAD_REQUEST, OpenAiErrors.invalidRequest(
@@ -247,6 +252,13 @@ final class TranscriptionsRoute implements HttpRoute {
 
     private static ChannelFuture fail(ChannelHandlerContext ctx, FullHttpRequest head, SseStream stream, HttpResponseStatus status, String json) {
         return stream != null && stream.started() ? stream.error(json) : HttpResponses.json(ctx, head, status, json);
+    }
+
+    /** The connection closed while its upload was being transcribed. */
+    private static final class ClientGone extends RuntimeException {
+        ClientGone() {
+            super(null, null, false, false);
+        }
     }
 
     /** The language given, else detected, else the one language an English-only model speaks. */
