@@ -31,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Real-time factor = score / audio length: {@code jfk} is 11.0 s of audio, {@code corpus} the ten shared
  * clips one after another (56.9 s), {@code corpusBatched} the same clips in one
- * {@link SttEngine#transcribeBatch} call. Moonshine's own runtime is measured beside ours by
+ * {@link SttEngine#transcribeBatch} call. {@code words=true} asks for word times (the attention decoder and the
+ * alignment), so the cost of word timestamps is the ratio of the two rows. Moonshine's own runtime is measured beside ours by
  * {@code bench/run-peers.sh}; compare within one run only.
  */
 @State(Scope.Benchmark)
@@ -45,6 +46,12 @@ public class MoonshineBenchmark {
     @Param({"1", "2"})
     public int threads;
 
+    /** With word times: the decoder that also returns cross-attention, and the alignment over it. */
+    @Param({"false", "true"})
+    public boolean words;
+
+    private TranscribeOptions options;
+
     private SttEngine engine;
     private float[] jfk;
     private List<float[]> corpus;
@@ -52,6 +59,7 @@ public class MoonshineBenchmark {
     @Setup
     public void open() throws IOException {
         engine = SttEngines.open(EngineConfig.builder("moonshine-tiny").intraThreads(threads).build());
+        options = TranscribeOptions.DEFAULTS.withTimestamps(words);
         corpus = new ArrayList<>();
         for (SpeechCorpus.Clip c : SpeechCorpus.load(TestData.speechDir())) {
             float[] pcm = WavReader.read(c.wav()).toMono16k();
@@ -72,20 +80,20 @@ public class MoonshineBenchmark {
 
     @Benchmark
     public Transcript jfk() {
-        return engine.transcribe(jfk);
+        return engine.transcribe(jfk, options);
     }
 
     @Benchmark
     public List<Transcript> corpus() {
         List<Transcript> out = new ArrayList<>(corpus.size());
         for (float[] clip : corpus) {
-            out.add(engine.transcribe(clip));
+            out.add(engine.transcribe(clip, options));
         }
         return out;
     }
 
     @Benchmark
     public List<Transcript> corpusBatched() {
-        return engine.transcribeBatch(corpus, TranscribeOptions.DEFAULTS);
+        return engine.transcribeBatch(corpus, options);
     }
 }
