@@ -9,7 +9,6 @@ import dev.stt.engine.TranscribeOptions;
 import dev.stt.engine.Transcript;
 import dev.stt.engine.WordTiming;
 import dev.stt.onnx.align.WordTimer;
-import dev.stt.onnx.graph.AttentionGraphCache;
 import dev.stt.onnx.LiveTensors;
 import dev.stt.onnx.OnnxSessions;
 import dev.stt.onnx.decoder.DecodeRequest;
@@ -17,6 +16,7 @@ import dev.stt.onnx.decoder.DecodedSequence;
 import dev.stt.onnx.decoder.LogProbabilities;
 import dev.stt.onnx.decoder.LogitsFilter;
 import dev.stt.onnx.decoder.MergedDecoderLoop;
+import dev.stt.onnx.graph.AttentionDecoder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,8 +87,7 @@ public final class MoonshineEngine implements SttEngine {
      * The decoder whose graph also outputs its cross-attention ({@link dev.stt.onnx.graph.AttentionGraph}), opened on the first
      * request that asks for word times and closed with the engine; requests without them never touch it.
      */
-    private OrtSession attentionDecoder;
-    private MergedDecoderLoop attentionLoop;
+    private AttentionDecoder attention;
     private boolean closed;
 
     /**
@@ -253,7 +252,7 @@ public final class MoonshineEngine implements SttEngine {
 
     /** Whether the attention decoder has been opened (tests: the plain path never opens it). */
     synchronized boolean attentionDecoderOpen() {
-        return attentionDecoder != null;
+        return attention != null;
     }
 
     /** The decoder loop that also returns cross-attention, opened once, on first use. */
@@ -261,22 +260,10 @@ public final class MoonshineEngine implements SttEngine {
         if (closed) {
             throw new IllegalStateException("the moonshine engine is closed");
         }
-        if (attentionLoop == null) {
-            Path edited = AttentionGraphCache.ensure(decoderFile);
-            try {
-                OrtSession session = OnnxSessions.open(edited, device, DECODER_THREADS).session();
-                try {
-                    attentionLoop = new MergedDecoderLoop(session);
-                } catch (OrtException e) {
-                    session.close();
-                    throw e;
-                }
-                attentionDecoder = session;
-            } catch (OrtException e) {
-                throw new IOException("cannot open the attention-exposing decoder " + edited + ": " + e.getMessage(), e);
-            }
+        if (attention == null) {
+            attention = AttentionDecoder.open(decoderFile, device, DECODER_THREADS);
         }
-        return attentionLoop;
+        return attention.loop();
     }
 
     /** The encoder's output length for {@code samples} input samples. */
@@ -408,14 +395,13 @@ public final class MoonshineEngine implements SttEngine {
 
     @Override
     public void close() {
-        OrtSession a;
+        AttentionDecoder a;
         synchronized (this) {
             closed = true;
-            a = attentionDecoder;
-            attentionDecoder = null;
-            attentionLoop = null;
+            a = attention;
+            attention = null;
         }
-        try (OrtSession e = encoder; OrtSession d = decoder; OrtSession w = a) {
+        try (OrtSession e = encoder; OrtSession d = decoder; AttentionDecoder w = a) {
             log.debug("closing moonshine model {}", model);
         } catch (OrtException e) {
             throw new IllegalStateException("cannot close moonshine sessions", e);

@@ -17,6 +17,7 @@ import dev.stt.onnx.decoder.DecodeRequest;
 import dev.stt.onnx.decoder.DecodedSequence;
 import dev.stt.onnx.decoder.LogProbabilities;
 import dev.stt.onnx.decoder.MergedDecoderLoop;
+import dev.stt.onnx.graph.AttentionDecoder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,8 +57,7 @@ public final class WhisperEngine implements SttEngine {
     private List<int[]> configuredAlignmentHeads;
     private int decoderThreads;
     /** Opened on the first greedy request that asks for word times; closed with the engine. */
-    private OrtSession attentionDecoder;
-    private MergedDecoderLoop attentionLoop;
+    private AttentionDecoder attention;
     /** Why word times cannot be had from this export (its graph does not compute attention explicitly), or null. */
     private String noAttention;
     private boolean closed;
@@ -158,7 +158,7 @@ public final class WhisperEngine implements SttEngine {
 
     /** Whether the attention decoder has been opened (tests). */
     synchronized boolean attentionDecoderOpen() {
-        return attentionDecoder != null;
+        return attention != null;
     }
 
     /** The loop over the attention-exposing decoder, or null when this export cannot give attention. */
@@ -166,23 +166,15 @@ public final class WhisperEngine implements SttEngine {
         if (closed) {
             throw new IllegalStateException("the whisper engine is closed");
         }
-        if (attentionLoop == null && noAttention == null) {
+        if (attention == null && noAttention == null) {
             try {
-                Path edited = dev.stt.onnx.graph.AttentionGraphCache.ensure(decoderFile);
-                OrtSession session = OnnxSessions.open(edited, device, decoderThreads).session();
-                try {
-                    attentionLoop = new MergedDecoderLoop(session);
-                } catch (OrtException e) {
-                    session.close();
-                    throw e;
-                }
-                attentionDecoder = session;
-            } catch (IOException | OrtException e) {
+                attention = AttentionDecoder.open(decoderFile, device, decoderThreads);
+            } catch (IOException e) {
                 noAttention = e.getMessage();
                 log.info("whisper model {} gives no word times: {}", model, noAttention);
             }
         }
-        return attentionLoop;
+        return attention == null ? null : attention.loop();
     }
 
     private static int melBins(OrtSession encoder, WhisperModelConfig config) throws OrtException {
@@ -420,14 +412,13 @@ public final class WhisperEngine implements SttEngine {
 
     @Override
     public void close() {
-        OrtSession a;
+        AttentionDecoder a;
         synchronized (this) {
             closed = true;
-            a = attentionDecoder;
-            attentionDecoder = null;
-            attentionLoop = null;
+            a = attention;
+            attention = null;
         }
-        try (OrtSession e = encoder; OrtSession d = decoder; OrtSession w = a) {
+        try (OrtSession e = encoder; OrtSession d = decoder; AttentionDecoder w = a) {
             log.debug("closing whisper model {}", model);
         } catch (OrtException e) {
             throw new IllegalStateException("cannot close whisper sessions", e);
