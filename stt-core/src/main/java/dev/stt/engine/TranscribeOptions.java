@@ -9,8 +9,14 @@ package dev.stt.engine;
  * @param timestamps whether to produce segment and word times where the model can
  * @param translate  Whisper's translate task instead of transcribe
  * @param beamSize   1 = greedy
+ * @param prefix     text the transcript must begin with (what a listener has already been shown of this
+ *                   audio), decoded as given; null for none. Engines that cannot force it ignore it
+ * @param draft      a likely transcript (the previous decode of this audio's start): an engine may check
+ *                   it in one pass instead of decoding it token by token; it changes the cost, not the
+ *                   text. Null for none
  */
-public record TranscribeOptions(String language, String prompt, boolean timestamps, boolean translate, int beamSize) {
+public record TranscribeOptions(String language, String prompt, boolean timestamps, boolean translate, int beamSize,
+                                String prefix, String draft) {
 
     public static final TranscribeOptions DEFAULTS = new TranscribeOptions(null, null, false, false, 1);
 
@@ -18,25 +24,36 @@ public record TranscribeOptions(String language, String prompt, boolean timestam
         if (beamSize < 1) {
             throw new IllegalArgumentException("beamSize must be >= 1, got " + beamSize);
         }
+        prefix = prefix == null || prefix.isBlank() ? null : prefix.strip();
+        draft = draft == null || draft.isBlank() ? null : draft.strip();
+    }
+
+    public TranscribeOptions(String language, String prompt, boolean timestamps, boolean translate, int beamSize) {
+        this(language, prompt, timestamps, translate, beamSize, null, null);
+    }
+
+    /** The same options for text that must begin with {@code prefix}, with {@code draft} as the likely whole. */
+    public TranscribeOptions continuing(String prefix, String draft) {
+        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize, prefix, draft);
     }
 
     public TranscribeOptions withLanguage(String language) {
-        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize);
+        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize, prefix, draft);
     }
 
     public TranscribeOptions withPrompt(String prompt) {
-        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize);
+        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize, prefix, draft);
     }
 
     public TranscribeOptions withTimestamps(boolean timestamps) {
-        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize);
+        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize, prefix, draft);
     }
 
     public TranscribeOptions withTranslate(boolean translate) {
-        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize);
+        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize, prefix, draft);
     }
 
     public TranscribeOptions withBeamSize(int beamSize) {
-        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize);
+        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize, prefix, draft);
     }
 }

@@ -58,6 +58,11 @@ final class EarlyDecode {
         }
     }
 
+    /** The transcript once the decode has succeeded; null while it runs or when it failed. */
+    synchronized Transcript transcript() {
+        return transcript;
+    }
+
     /** Hands the result to {@code action}: now, on this thread, if it is ready; else on the worker when it is. */
     void whenDone(BiConsumer<Transcript, RuntimeException> action) {
         synchronized (this) {

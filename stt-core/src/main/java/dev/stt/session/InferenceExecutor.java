@@ -18,6 +18,8 @@ public final class InferenceExecutor implements AutoCloseable {
     private final int workers;
     /** Tasks accepted and not yet finished, queued or running: what "a worker is idle" is judged by. */
     private final AtomicInteger busy = new AtomicInteger();
+    /** Sessions in a pause that may close a turn within the silence window, with no decode of it under way. */
+    private final AtomicInteger turnsClosing = new AtomicInteger();
 
     public InferenceExecutor(String name, int workers, int queueCapacity) {
         if (workers < 1 || queueCapacity < 1) {
@@ -92,9 +94,39 @@ public final class InferenceExecutor implements AutoCloseable {
         }
     }
 
+    /**
+     * A session's pause began (+1) or ended (-1) without a decode of its turn: a final transcript may be
+     * submitted when its silence window closes. See {@link #optionalKeepsFree()}.
+     */
+    public void turnClosing(boolean closing) {
+        turnsClosing.addAndGet(closing ? 1 : -1);
+    }
+
+    /**
+     * How many workers optional work (interim text) leaves idle now. A turn's final is submitted at the end of
+     * a silence window (500 ms by default) that began with a pause everyone can see, and an interim decode
+     * takes tens of milliseconds: while no session is in such a pause, no final can need a worker before an
+     * interim decode started now has ended, so it may take the last idle one. While one is, a worker stays
+     * free for it (an ONNX run cannot be interrupted). Finals that come without a pause (a client's commit,
+     * a turn cut at its length limit) may wait for at most one interim decode.
+     */
+    public int optionalKeepsFree() {
+        return workers > 1 && turnsClosing.get() > 0 ? 1 : 0;
+    }
+
+    /** Sessions now in a closing pause with no decode of the turn under way (tests, metrics). */
+    public int turnsClosing() {
+        return turnsClosing.get();
+    }
+
     /** Whether a task submitted now would start at once: a worker is free and nothing waits. */
     public boolean hasIdleWorker() {
-        return busy.get() < workers;
+        return hasIdleWorker(0);
+    }
+
+    /** Whether {@link #submitIfIdle(Runnable, int)} with {@code keepFree} would take a task now (it may not a moment later). */
+    public boolean hasIdleWorker(int keepFree) {
+        return busy.get() < workers - keepFree;
     }
 
     public int queued() {

@@ -45,6 +45,15 @@ public final class TranscriptionSession implements AutoCloseable {
     private static final java.util.concurrent.atomic.LongAdder INTERIM_DROPPED = new java.util.concurrent.atomic.LongAdder();
     /** An interim decode re-reads at most this much of a long utterance: its cost stays bounded. */
     private static final int MAX_INTERIM_SECONDS = 20;
+    /**
+     * The open utterance grows by at least this fraction of what the last interim decode read before the
+     * next one starts (and by at least the session's interval). Each decode re-encodes the utterance so
+     * far and checks what it agreed in one run, so its cost is mostly fixed plus its length: a fixed 500 ms
+     * cadence made a turn cost the square of its length and 3.6-5.7x the CPU of the turn's final decode,
+     * while doubling costs a few decodes per turn and still leaves two agreements on a two-second turn
+     * (0.5, 1, 2 s, then the early decode at the pause). Measured in bench/load-doors.sh; see the README.
+     */
+    static final double INTERIM_GROWTH = 1.0;
 
 
     private final Pipeline pipeline;
@@ -64,10 +73,16 @@ public final class TranscriptionSession implements AutoCloseable {
     private final AudioHistory recent = new AudioHistory();
     private long utteranceStart = -1;
     private long utteranceStartMs;
-    private long sinceInterim;
+    /** Samples of open utterance at which the next interim decode is due (0: the first is due at the interval). */
+    private long interimDue;
+    /** Whether the decode now due has been counted as skipped (it is retried with each chunk until one starts). */
+    private boolean interimSkipCounted;
     /** Bumped when an utterance closes or is cleared, under {@code interimLock}: an older decode's text is stale. */
     private long utterance;
     private final Object interimLock = new Object();
+    /** What the open utterance's decodes agree on, and the end (sample) of the audio that agreement heard. */
+    private SettledText agreement = new SettledText();
+    private long agreedThrough;
     /** Starts as the config's; a client may turn interim text on or off mid-stream. */
     private volatile int interimMs;
     /** Starts as the config's; a client may ask for word times mid-stream (the next segments have them). */
@@ -75,14 +90,19 @@ public final class TranscriptionSession implements AutoCloseable {
     /** The pause already considered for an early decode, and that decode if one was started. */
     private SpeechSegment earlyFor;
     private EarlyDecode early;
+    /** Whether this session counts in the inference workers' closing turns (a pause, no decode of it yet). */
+    private boolean closingCounted;
 
     // guarded by queue
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private boolean inFlight;
     private volatile boolean closed;
 
-    /** @param early a decode of the same audio already under way, or null */
-    private record Pending(ClosedSegment segment, String refusal, EarlyDecode early) {
+    /**
+     * @param options how to decode it: the session's options, beginning with what its interim decodes agreed
+     * @param early   a decode of the same audio already under way, or null
+     */
+    private record Pending(ClosedSegment segment, TranscribeOptions options, String refusal, EarlyDecode early) {
     }
 
     TranscriptionSession(Pipeline pipeline, SessionConfig config, SessionListener listener) {
@@ -240,6 +260,7 @@ public final class TranscriptionSession implements AutoCloseable {
     private void feed(float[] x) {
         handle(segmenter.accept(x));
         decodeEarly();
+        countClosingTurn(segmenter.closingSegment() != null && early == null);
         int every = interimMs;
         if (every > 0) {
             keepForInterim(x, every);
@@ -252,22 +273,26 @@ public final class TranscriptionSession implements AutoCloseable {
                 case SegmenterEvent.SpeechStarted s -> {
                     utteranceStart = s.audioStartMs() * RATE / 1000;
                     utteranceStartMs = s.audioStartMs();
-                    sinceInterim = 0;
+                    interimDue = 0;
+                    interimSkipCounted = false;
                     listener.speechStarted(s.audioStartMs());
                 }
                 case SegmenterEvent.SpeechStopped s -> listener.speechStopped(s.audioEndMs());
                 case SegmenterEvent.SegmentClosed c -> {
+                    TranscribeOptions options = continuing(c.segment(), transcribe);
                     endUtterance();
-                    enqueue(c.segment());
+                    enqueue(c.segment(), options);
                 }
             }
         }
     }
 
     /**
-     * Keeps the open utterance's audio and, every {@link SessionConfig#interimIntervalMs()} of it, re-decodes
-     * the utterance on a worker that finals leave idle. Interim text never waits in the queue in front of a
-     * final transcript, and is dropped rather than reported late.
+     * Keeps the open utterance's audio and, as it grows ({@link #INTERIM_GROWTH}, at least every
+     * {@link SessionConfig#interimIntervalMs()}), re-decodes the utterance on a worker that finals leave idle,
+     * beginning with what earlier decodes agreed and checking the last decode as a draft. Interim text never
+     * waits in the queue in front of a final transcript, and is dropped rather than reported late; a decode
+     * that finds no idle worker is tried again with the next audio.
      */
     private void keepForInterim(float[] x, int everyMs) {
         recent.append(x);
@@ -277,23 +302,38 @@ public final class TranscriptionSession implements AutoCloseable {
         if (utteranceStart < 0 || closed) {
             return;
         }
-        sinceInterim += x.length;
-        if (sinceInterim * 1000 < (long) everyMs * RATE) {
+        long open = recent.end() - utteranceStart;
+        long every = (long) everyMs * RATE / 1000;
+        if (interimDue == 0) {
+            interimDue = every;
+        }
+        if (open < interimDue || open < RATE / 4) {
             return;
         }
-        sinceInterim = 0;
-        float[] audio = recent.slice(utteranceStart, recent.end());
-        if (audio.length < RATE / 4) {
+        InferenceExecutor workers = pipeline.inference();
+        int keepFree = workers.optionalKeepsFree();
+        if (!workers.hasIdleWorker(keepFree)) {
+            if (!interimSkipCounted) {
+                INTERIM_SKIPPED.increment();
+                interimSkipCounted = true;
+            }
             return;
         }
+        long from = recent.startOf(utteranceStart);
+        long to = recent.end();
+        float[] audio = recent.slice(from, to);
         long startMs = utteranceStartMs;
         long asOf;
+        TranscribeOptions options;
+        // provisional text needs no word times: an interim decode stays as cheap as it can be
+        TranscribeOptions plain = transcribe.withTimestamps(false);
         synchronized (interimLock) {
             asOf = utterance;
+            // a decode of the utterance's tail only (past MAX_INTERIM_SECONDS) cannot begin with its first words
+            options = from == utteranceStart ? plain.continuing(agreement.settled(), agreement.previous()) : plain;
         }
         // not counted in outstanding(): optional work must not hold up a drain or a door's backpressure; the
         // server still waits for the inference workers before it closes the engine
-        InferenceExecutor workers = pipeline.inference();
         boolean taken = workers.submitIfIdle(() -> {
             try {
                 synchronized (interimLock) {
@@ -302,24 +342,60 @@ public final class TranscriptionSession implements AutoCloseable {
                         return; // the utterance closed while this waited for a worker
                     }
                 }
-                // provisional text needs no word times: an interim decode stays as cheap as it can be
-                String text = pipeline.engine().transcribe(audio, transcribe.withTimestamps(false)).text();
-                synchronized (interimLock) {
-                    if (asOf != utterance || closed) {
-                        INTERIM_DROPPED.increment();
-                        return;
-                    }
-                    INTERIM_REPORTED.increment();
-                    listener.interim(startMs, text);
+                String text = pipeline.engine().transcribe(audio, options).text();
+                if (!reportInterim(asOf, startMs, text, to)) {
+                    INTERIM_DROPPED.increment();
                 }
             } catch (RuntimeException e) {
                 log.debug("interim decode failed", e);
             }
-        }, workers.workers() > 1 ? 1 : 0);
+        }, keepFree);
         if (taken) {
             INTERIM_STARTED.increment();
-        } else {
+            // the next points stay where they were: a decode that started late does not push the later ones back
+            while (interimDue <= open) {
+                interimDue += Math.max(every, (long) (interimDue * INTERIM_GROWTH));
+            }
+            interimSkipCounted = false;
+        } else if (!interimSkipCounted) {
             INTERIM_SKIPPED.increment();
+            interimSkipCounted = true;
+        }
+    }
+
+    /**
+     * Hands a decode of the open utterance (through sample {@code heardThrough}) to the listener and to the
+     * agreement the next decodes begin with.
+     *
+     * @return false when the utterance has closed since (the text is stale and was not reported)
+     */
+    private boolean reportInterim(long asOf, long startMs, String text, long heardThrough) {
+        synchronized (interimLock) {
+            if (asOf != utterance || closed) {
+                return false;
+            }
+            if (!agreement.onDecode(text).isEmpty()) {
+                agreedThrough = heardThrough;
+            }
+            INTERIM_REPORTED.increment();
+            listener.interim(startMs, text);
+            return true;
+        }
+    }
+
+    /**
+     * {@code base} for a decode of {@code segment} of the open utterance: beginning with what its interim
+     * decodes agreed when the segment holds all the audio they heard (a segment cut short of it, at the
+     * length limit, would be made to start with words it does not hold), with their last decode as draft.
+     */
+    private TranscribeOptions continuing(SpeechSegment segment, TranscribeOptions base) {
+        synchronized (interimLock) {
+            if (agreement.previous() == null || interimMs <= 0) {
+                return base;
+            }
+            // the segment's start and the speech-start event's (in ms) differ by rounding only
+            boolean holdsAgreed = segment.startSample() <= utteranceStart + RATE / 50 && segment.endSample() >= agreedThrough;
+            return base.continuing(holdsAgreed ? agreement.settled() : null, agreement.previous());
         }
     }
 
@@ -328,6 +404,16 @@ public final class TranscriptionSession implements AutoCloseable {
         utteranceStart = -1;
         synchronized (interimLock) {
             utterance++;
+            agreement = new SettledText();
+            agreedThrough = 0;
+        }
+    }
+
+    /** Tells the inference workers whether this session is in a pause whose final will need a worker. */
+    private void countClosingTurn(boolean closing) {
+        if (closing != closingCounted) {
+            closingCounted = closing;
+            pipeline.inference().turnClosing(closing);
         }
     }
 
@@ -343,10 +429,22 @@ public final class TranscriptionSession implements AutoCloseable {
         earlyFor = s; // one try per pause: a busy server decodes at the close, as without this
         early = null;
         EarlyDecode decode = new EarlyDecode(s);
+        TranscribeOptions options = continuing(s, transcribe);
+        long asOf;
+        synchronized (interimLock) {
+            asOf = utterance;
+        }
+        boolean interim = interimMs > 0 && utteranceStart >= 0;
+        long startMs = utteranceStartMs;
         outstanding.incrementAndGet(); // the session is not idle while its decode runs, used or not
         boolean taken = pipeline.inference().submitIfIdle(() -> {
             try {
-                decode.run(pipeline.engine(), s.samples(), transcribe);
+                decode.run(pipeline.engine(), s.samples(), options);
+                // heard before the silence window closes: its text is also the utterance's latest interim text
+                Transcript t = decode.transcript();
+                if (interim && t != null) {
+                    reportInterim(asOf, startMs, t.text(), s.endSample());
+                }
             } finally {
                 outstanding.decrementAndGet();
             }
@@ -359,7 +457,7 @@ public final class TranscriptionSession implements AutoCloseable {
         }
     }
 
-    private void enqueue(SpeechSegment s) {
+    private void enqueue(SpeechSegment s, TranscribeOptions options) {
         EarlyDecode decoded = early != null && early.covers(s) ? early : null;
         early = null;
         earlyFor = null;
@@ -369,10 +467,10 @@ public final class TranscriptionSession implements AutoCloseable {
         synchronized (queue) {
             if (queue.size() >= config.maxPendingSegments()) {
                 // answered in its turn, so results stay in order; its audio is not kept
-                queue.add(new Pending(new ClosedSegment(segment.id(), segment.startMs(), segment.endMs(), new float[0]),
+                queue.add(new Pending(new ClosedSegment(segment.id(), segment.startMs(), segment.endMs(), new float[0]), options,
                         "server busy: " + queue.size() + " segments of this session are already waiting for transcription", null));
             } else {
-                queue.add(new Pending(segment, null, decoded));
+                queue.add(new Pending(segment, options, null, decoded));
             }
         }
         pump();
@@ -399,9 +497,9 @@ public final class TranscriptionSession implements AutoCloseable {
                 try {
                     if (pipeline.batcher() != null) {
                         ClosedSegment seg = next.segment();
-                        pipeline.batcher().submit(seg.samples(), transcribe, (t, e) -> transcribed(seg, t, e));
+                        pipeline.batcher().submit(seg.samples(), next.options(), (t, e) -> transcribed(seg, t, e));
                     } else {
-                        pipeline.inference().submit(() -> transcribe(next.segment()));
+                        pipeline.inference().submit(() -> transcribe(next.segment(), next.options()));
                     }
                     return;
                 } catch (RejectedExecutionException e) {
@@ -412,12 +510,12 @@ public final class TranscriptionSession implements AutoCloseable {
         }
     }
 
-    private void transcribe(ClosedSegment segment) {
+    private void transcribe(ClosedSegment segment, TranscribeOptions options) {
         Transcript t = null;
         RuntimeException error = null;
         Error fatal = null;
         try {
-            t = pipeline.engine().transcribe(segment.samples(), transcribe);
+            t = pipeline.engine().transcribe(segment.samples(), options);
         } catch (RuntimeException e) {
             error = e;
         } catch (Error e) {
@@ -472,7 +570,10 @@ public final class TranscriptionSession implements AutoCloseable {
             return;
         }
         closed = true;
-        audio.execute(segmenter::close);
+        audio.execute(() -> {
+            countClosingTurn(false);
+            segmenter.close();
+        });
         pump();
     }
 }

@@ -227,7 +227,7 @@ public final class MoonshineEngine implements SttEngine {
             for (int k = from; k < to; k++) {
                 group.add(segments.get(order[k]));
             }
-            List<Transcript> results = runBatch(group, options.timestamps());
+            List<Transcript> results = runBatch(group, options);
             for (int k = from; k < to; k++) {
                 out[order[k]] = results.get(k - from);
             }
@@ -273,7 +273,38 @@ public final class MoonshineEngine implements SttEngine {
         return (l2 - 3) / 2 + 1;
     }
 
-    private List<Transcript> runBatch(List<float[]> group, boolean words) {
+    /** The tokens a decode must start with: the request's prefix, which a client has already been shown. */
+    private long[] forcedTokens(TranscribeOptions options) {
+        return options.prefix() == null || !vocabulary.canEncode() ? new long[0] : vocabulary.encode(options.prefix());
+    }
+
+    /**
+     * The draft's words after the prefix, for a single segment: the previous decode of this utterance,
+     * which the next one mostly repeats. A draft that does not continue the prefix at a word boundary is
+     * left out (it would only be refused at its first token).
+     */
+    private long[] draftTokens(TranscribeOptions options, int segments) {
+        String draft = options.draft();
+        if (segments != 1 || draft == null || !vocabulary.canEncode()) {
+            return new long[0];
+        }
+        String rest = draft;
+        if (options.prefix() != null) {
+            if (!draft.startsWith(options.prefix())) {
+                return new long[0];
+            }
+            rest = draft.substring(options.prefix().length());
+            if (!rest.isEmpty() && !Character.isWhitespace(rest.charAt(0))) {
+                return new long[0];
+            }
+        }
+        return rest.isBlank() ? new long[0] : vocabulary.encode(rest.strip());
+    }
+
+    private List<Transcript> runBatch(List<float[]> group, TranscribeOptions options) {
+        boolean words = options.timestamps();
+        long[] forced = forcedTokens(options);
+        long[] draft = draftTokens(options, group.size());
         int batch = group.size();
         int width = MIN_SAMPLES;
         for (float[] s : group) {
@@ -284,7 +315,8 @@ public final class MoonshineEngine implements SttEngine {
         for (int r = 0; r < batch; r++) {
             float[] s = group.get(r);
             System.arraycopy(s, 0, input, r * width, s.length);
-            maxTokens[r] = maxTokens(s.length);
+            // the runaway cap counts the whole transcript, forced words included
+            maxTokens[r] = Math.max(MIN_TOKENS / 4, maxTokens(s.length) - forced.length);
         }
         try (LiveTensors scope = new LiveTensors()) {
             OrtSession.Result encoded = scope.run(encoder, Map.of("input_values", scope.floats(input, batch, width)));
@@ -294,7 +326,8 @@ public final class MoonshineEngine implements SttEngine {
             MergedDecoderLoop decoding = words ? attentionLoop() : loop;
             List<DecodedSequence> decoded = decoding.greedy(hidden,
                     new DecodeRequest(new long[] {START_OF_TEXT}, new long[] {END_OF_TEXT}, maxTokens, NO_EMPTY_START,
-                            (row, logits) -> endFirst[row] = Math.exp(logits[(int) END_OF_TEXT] - LogProbabilities.logSumExp(logits))));
+                            (row, logits) -> endFirst[row] = Math.exp(logits[(int) END_OF_TEXT] - LogProbabilities.logSumExp(logits)),
+                            forced, draft));
             List<Transcript> out = new ArrayList<>(batch);
             for (int r = 0; r < batch; r++) {
                 Transcript t = toTranscript(decoded.get(r), endFirst[r], group.get(r).length / (double) SAMPLE_RATE);

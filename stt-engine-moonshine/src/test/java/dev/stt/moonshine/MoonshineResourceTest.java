@@ -24,8 +24,12 @@ class MoonshineResourceTest {
     private static final int RUNS = 1_000;
     /** Slack for direct buffers the JDK itself keeps (class loading, logging); a leak of one 1 KB tensor per run is bigger. */
     private static final long DIRECT_SLACK_BYTES = 512 * 1024;
-    /** Slack for heap growth and allocator caches; native memory held per run would exceed it within 1,000 runs. */
-    private static final long RSS_SLACK_BYTES = 64L << 20;
+    /**
+     * Slack for the resident set over the second half of the runs, after the allocator's arenas have grown
+     * in the first (about 60 MB here, all of it in the first half); native memory held per run (a 128 KB
+     * logits row is 64 MB over 500 runs) would exceed it.
+     */
+    private static final long RSS_SLACK_BYTES = 32L << 20;
 
     @Test
     void aThousandTranscriptionsLeaveTensorsAndDirectMemoryFlat() throws Exception {
@@ -41,8 +45,11 @@ class MoonshineResourceTest {
             }
             long tensorsBefore = LiveTensors.live();
             long directBefore = settledDirectBytes();
-            long rssBefore = residentBytes();
+            long rssBefore = 0;
             for (int i = 0; i < RUNS; i++) {
+                if (i == RUNS / 2) {
+                    rssBefore = residentBytes();
+                }
                 String text = engine.transcribe(speech).text();
                 if (!text.equals(first)) {
                     throw new AssertionError("run " + i + " gave '" + text + "', the first gave '" + first + "'");
@@ -51,13 +58,14 @@ class MoonshineResourceTest {
             long tensorsAfter = LiveTensors.live();
             long directAfter = settledDirectBytes();
             long rssAfter = residentBytes();
-            log.info("after {} runs: live tensors {} -> {}, direct memory {} -> {} bytes, resident set less JVM heap {} -> {} MB", RUNS,
+            log.info("after {} runs: live tensors {} -> {}, direct memory {} -> {} bytes, resident set less JVM heap {} -> {} MB over the last half", RUNS,
                     tensorsBefore, tensorsAfter, directBefore, directAfter, rssBefore >> 20, rssAfter >> 20);
             assertEquals(tensorsBefore, tensorsAfter, "live tensors and results");
             assertTrue(directAfter - directBefore < DIRECT_SLACK_BYTES,
                     "direct memory grew by " + (directAfter - directBefore) + " bytes");
             // a leaked logits row (128 KB) or KV cache per run would add well over this
-            assertTrue(rssAfter - rssBefore < RSS_SLACK_BYTES, "resident set grew by " + ((rssAfter - rssBefore) >> 20) + " MB");
+            assertTrue(rssAfter - rssBefore < RSS_SLACK_BYTES,
+                    "resident set grew by " + ((rssAfter - rssBefore) >> 20) + " MB over the last " + RUNS / 2 + " runs");
         }
         assertEquals(0, LiveTensors.live(), "tensors left alive after the engine closed");
     }

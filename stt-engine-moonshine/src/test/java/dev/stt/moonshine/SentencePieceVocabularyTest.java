@@ -1,5 +1,6 @@
 package dev.stt.moonshine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,6 +59,37 @@ class SentencePieceVocabularyTest {
     @Test
     void controlAndSpecialIdsPrintNothing() {
         assertEquals("Hello", vocabulary.decode(new long[] {1, id("\u2581Hello"), 2, 0, 32_000, 32_767}));
+    }
+
+    /** Token ids from llama-tokenizer-js 1.2.2 itself ({@code encode(text, false, true)} under node). */
+    @Test
+    void encodesAsTheReferenceTokenizerDoes() {
+        assertTrue(vocabulary.canEncode());
+        assertArrayEquals(new long[] {1126, 577, 29892, 590, 10404, 23035, 29892, 2244, 451, 825, 596, 4234, 508, 437, 363, 366},
+                vocabulary.encode("And so, my fellow Americans, ask not what your country can do for you"));
+        assertArrayEquals(new long[] {940, 471, 451, 385, 4486, 29899, 1028, 2662, 4123, 767, 29889},
+                vocabulary.encode("He was not an ill-sposed young man."));
+        // accents from merges, an emoji from byte pieces
+        assertArrayEquals(new long[] {3237, 29889, 2259, 360, 1161, 6115, 29892, 1652, 473, 29899, 29888, 271, 274, 28059, 1055, 30085,
+                345, 29871, 243, 162, 155, 131}, vocabulary.encode("Mr. John Dashwood, flour-fat caf\u00e9 na\u00efve \ud83d\ude00"));
+        assertEquals(0, vocabulary.encode("").length);
+    }
+
+    @Test
+    void encodedTextDecodesBackToItself() {
+        for (String text : new String[] {"Stuff it into you, his belly counseled him.", "1,500 feet -- 20%!", "\u00bfQu\u00e9 tal?"}) {
+            assertEquals(text, vocabulary.decode(vocabulary.encode(text)));
+        }
+    }
+
+    @Test
+    void aFileWithoutMergesDecodesButRefusesToEncode(@TempDir Path tmp) throws IOException {
+        String pieces = java.util.Base64.getEncoder().encodeToString(String.join("\n", java.util.Collections.nCopies(32_000, "x"))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path js = Files.writeString(tmp.resolve("llama-tokenizer.js"), "const llama_vocab_base64 = \"" + pieces + "\";");
+        SentencePieceVocabulary noMerges = SentencePieceVocabulary.fromLlamaTokenizerJs(js);
+        assertTrue(!noMerges.canEncode());
+        assertThrows(IllegalStateException.class, () -> noMerges.encode("hello"));
     }
 
     @Test

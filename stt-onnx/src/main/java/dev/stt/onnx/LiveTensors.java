@@ -21,6 +21,7 @@ public final class LiveTensors implements AutoCloseable {
     private static final AtomicLong LIVE = new AtomicLong();
     /** Wall time inside OrtSession.run, summed over threads: the floor a pipeline's cost is set against. */
     private static final java.util.concurrent.atomic.LongAdder RUN_NANOS = new java.util.concurrent.atomic.LongAdder();
+    private static final java.util.concurrent.atomic.LongAdder RUNS = new java.util.concurrent.atomic.LongAdder();
 
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final List<AutoCloseable> owned = new ArrayList<>();
@@ -28,6 +29,11 @@ public final class LiveTensors implements AutoCloseable {
     /** Tensors and results created through any scope and not yet closed, process-wide. */
     public static long live() {
         return LIVE.get();
+    }
+
+    /** Calls of {@code OrtSession.run} through any scope so far, process-wide (a decoder's steps, say). */
+    public static long runs() {
+        return RUNS.sum();
     }
 
     /** Nanoseconds spent inside {@code OrtSession.run} through any scope so far, process-wide. */
@@ -87,6 +93,7 @@ public final class LiveTensors implements AutoCloseable {
             return own(run.run());
         } finally {
             RUN_NANOS.add(System.nanoTime() - start);
+            RUNS.increment();
         }
     }
 

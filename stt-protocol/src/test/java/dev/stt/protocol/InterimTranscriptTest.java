@@ -25,9 +25,12 @@ class InterimTranscriptTest {
     void onlyWordsTwoDecodesAgreeOnAreSent() {
         InterimTranscript t = new InterimTranscript();
         assertEquals("", t.onInterimDecode("And so my"));
-        assertEquals("And so ", t.onInterimDecode("And so my fell"));
-        assertEquals("my ", t.onInterimDecode("And so my fellow Amer"));
-        assertEquals("And so my ", t.sent());
+        // the second decode goes on after "my": the first one's last word was a whole word
+        assertEquals("And so my ", t.onInterimDecode("And so my fell"));
+        // "fell" was cut by the end of the audio: held back until a decode agrees on the word
+        assertEquals("", t.onInterimDecode("And so my fellow Amer"));
+        assertEquals("fellow ", t.onInterimDecode("And so my fellow Americans, ask"));
+        assertEquals("And so my fellow ", t.sent());
     }
 
     @Test
@@ -49,15 +52,24 @@ class InterimTranscriptTest {
     void aLaterInterimDecodeThatDisagreesSendsNothingNew() {
         InterimTranscript t = new InterimTranscript();
         t.onInterimDecode("the cat sat");
-        assertEquals("the cat ", t.onInterimDecode("the cat sat on"));
+        assertEquals("the cat sat ", t.onInterimDecode("the cat sat on"));
         assertEquals("", t.onInterimDecode("a cat sat on the"));
         assertEquals("", t.onInterimDecode("a cat sat on the mat"));
-        assertEquals("the cat ", t.sent());
+        assertEquals("the cat sat ", t.sent());
+    }
+
+    @Test
+    void aNewerDecodeThatStopsShortAgreesOnlyOnWholeWords() {
+        InterimTranscript t = new InterimTranscript();
+        t.onInterimDecode("ask not what your");
+        assertEquals("ask not ", t.onInterimDecode("ask not"));
+        assertEquals("", t.onInterimDecode("ask no"));
+        assertEquals("ask not ", t.sent());
     }
 
     @Test
     void emptyFinalDecodeAfterDeltasKeepsWhatWasSent() {
-        assertEquals("hello ", run(List.of("hello there", "hello there you"), "", new StringBuilder()));
+        assertEquals("hello there ", run(List.of("hello there", "hello there you"), "", new StringBuilder()));
         assertEquals("", run(List.of(), "", new StringBuilder()));
     }
 }

@@ -54,6 +54,12 @@ public final class MergedDecoderLoop {
     /**
      * Decodes every row of {@code encoderHiddenStates} ([batch, frames, dim]) greedily.
      *
+     * <p>The first run feeds the prompt, the forced tokens and the draft together. Its logits at each
+     * position are what greedy decoding would have seen there, so forced tokens are scored from them, and
+     * each draft token the greedy choice agrees with is kept without a run of its own; at the first
+     * disagreement the choice replaces the draft, the cache is cut back to the agreed positions, and
+     * decoding goes on one token a step.
+     *
      * @param encoderHiddenStates owned by the caller
      */
     public List<DecodedSequence> greedy(OnnxTensor encoderHiddenStates, DecodeRequest request) throws OrtException {
@@ -65,8 +71,12 @@ public final class MergedDecoderLoop {
         for (int m : request.maxNewTokens()) {
             longest = Math.max(longest, m);
         }
+        long[] forced = request.forced();
         int promptLength = request.prompt().length;
-        long[][] tokens = new long[batch][promptLength + longest];
+        long[] firstIds = concat(request.prompt(), forced, request.draft());
+        int firstLength = firstIds.length;
+        int capacity = forced.length + longest;
+        long[][] tokens = new long[batch][promptLength + capacity];
         int[] length = new int[batch];
         double[] sumLogProb = new double[batch];
         boolean[] done = new boolean[batch];
@@ -74,12 +84,11 @@ public final class MergedDecoderLoop {
         for (int r = 0; r < batch; r++) {
             System.arraycopy(request.prompt(), 0, tokens[r], 0, promptLength);
             length[r] = promptLength;
-            done[r] = request.maxNewTokens()[r] <= 0;
         }
         long filler = request.stopTokens().length > 0 ? request.stopTokens()[0] : 0;
         float[] row = new float[vocabulary];
         // only word-timed decodes keep per-token scores and attention: the plain path allocates nothing more
-        double[][] tokenLogProbs = capturesAttention() ? new double[batch][longest] : null;
+        double[][] tokenLogProbs = capturesAttention() ? new double[batch][capacity] : null;
         List<List<float[]>> attentionRuns = new ArrayList<>();
         for (int r = 0; r < batch && capturesAttention(); r++) {
             attentionRuns.add(new ArrayList<>());
@@ -87,9 +96,62 @@ public final class MergedDecoderLoop {
         int[] attentionShape = new int[2]; // heads, frames
 
         try (LiveTensors scope = new LiveTensors()) {
-            Map<String, OnnxTensor> in = layout.firstStepInputs(scope, encoderHiddenStates, request.prompt(), batch);
+            Map<String, OnnxTensor> in = layout.firstStepInputs(scope, encoderHiddenStates, firstIds, batch);
             OrtSession.Result first = scope.run(decoder, in);
+            FloatBuffer firstLogits = ((OnnxTensor) first.get("logits").orElseThrow()).getFloatBuffer();
+            long[] next = new long[batch];
+            int[] from = new int[batch];
+            int[] last = new int[batch]; // the last position of the first run each row read
+            int keep = firstLength; // positions of the first run every continuing row agrees with
+            boolean anyActive = false;
+            for (int r = 0; r < batch; r++) {
+                int q = promptLength - 1;
+                from[r] = q;
+                if (request.firstStepLogits() != null) {
+                    firstLogits.get((r * firstLength + q) * vocabulary, row, 0, vocabulary);
+                    request.firstStepLogits().accept(r, row.clone());
+                }
+                for (long token : forced) {
+                    firstLogits.get((r * firstLength + q) * vocabulary, row, 0, vocabulary);
+                    double logProb = scoreOf(request, r, tokens[r], length[r] - promptLength, length[r], row, (int) token);
+                    record(tokens, tokenLogProbs, length, sumLogProb, r, promptLength, token, logProb);
+                    q++;
+                }
+                if (request.maxNewTokens()[r] <= 0) {
+                    done[r] = true;
+                    last[r] = q - 1; // no choice was made at q
+                    continue;
+                }
+                while (true) {
+                    firstLogits.get((r * firstLength + q) * vocabulary, row, 0, vocabulary);
+                    int best = choose(request, r, tokens[r], length[r] - promptLength, length[r], row);
+                    double logProb = row[best] - chosenLogSumExp(row, row[best]);
+                    if (request.isStop(best)) {
+                        sumLogProb[r] += logProb;
+                        done[r] = stopped[r] = true;
+                        break;
+                    }
+                    record(tokens, tokenLogProbs, length, sumLogProb, r, promptLength, best, logProb);
+                    if (length[r] - promptLength - forced.length >= request.maxNewTokens()[r]) {
+                        done[r] = true;
+                        break;
+                    }
+                    if (q + 1 < firstLength && best == firstIds[q + 1]) {
+                        q++; // the draft said the same: the next position's logits already follow this token
+                        continue;
+                    }
+                    next[r] = best;
+                    anyActive = true;
+                    keep = q + 1; // a row stops on a disagreement or at the end: only a single row can cut here
+                    break;
+                }
+                last[r] = q;
+            }
+            if (capturesAttention()) {
+                keepAttention(first, firstLength, from, last, attentionRuns, attentionShape);
+            }
             OrtSession.Result previous = first;
+            Map<String, OnnxTensor> agreedCache = keep < firstLength && anyActive ? cutCache(scope, first, keep) : null;
             OnnxTensor cacheTrue = scope.bool(true);
             // Later steps write their logits into this one direct buffer (a pinned output) instead of a
             // new tensor each step that getFloatBuffer() would copy onto a new heap buffer (that copy cost
@@ -98,56 +160,16 @@ public final class MergedDecoderLoop {
                     .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
             Map<String, OnnxTensor> pinned = Map.of("logits", scope.floats(stepLogits, batch, 1, vocabulary));
 
-            for (int step = 0; ; step++) {
-                OrtSession.Result current = step == 0 ? first : previous;
-                FloatBuffer logits = step == 0 ? ((OnnxTensor) current.get("logits").orElseThrow()).getFloatBuffer() : stepLogits;
-                int seq = step == 0 ? promptLength : 1;
-                long[] next = new long[batch];
-                boolean anyActive = false;
-                if (capturesAttention()) {
-                    keepAttention(current, done, seq, attentionRuns, attentionShape);
-                }
-                for (int r = 0; r < batch; r++) {
-                    if (done[r]) {
-                        next[r] = filler;
-                        continue;
-                    }
-                    logits.get(((r * seq) + seq - 1) * vocabulary, row, 0, vocabulary);
-                    if (step == 0 && request.firstStepLogits() != null) {
-                        request.firstStepLogits().accept(r, row.clone());
-                    }
-                    if (request.filter() != LogitsFilter.NONE) {
-                        request.filter().apply(r, step, java.util.Arrays.copyOf(tokens[r], length[r]), row);
-                    }
-                    int best = argmax(row);
-                    double logProb = row[best] - chosenLogSumExp(row, row[best]);
-                    sumLogProb[r] += logProb;
-                    next[r] = best;
-                    if (request.isStop(best)) {
-                        done[r] = true;
-                        stopped[r] = true;
-                        continue;
-                    }
-                    if (tokenLogProbs != null) {
-                        tokenLogProbs[r][length[r] - promptLength] = logProb;
-                    }
-                    tokens[r][length[r]++] = best;
-                    if (length[r] - promptLength >= request.maxNewTokens()[r]) {
-                        done[r] = true;
-                    } else {
-                        anyActive = true;
-                    }
-                }
-                if (!anyActive) {
-                    break;
-                }
+            while (anyActive) {
+                OrtSession.Result current = previous;
                 in.clear();
                 in.put("encoder_hidden_states", encoderHiddenStates);
                 in.put("input_ids", scope.longs(next, batch, 1));
                 in.put("use_cache_branch", cacheTrue);
                 for (int n = 0; n < layout.layers(); n++) {
                     for (String part : DecoderLayout.SELF_ATTENTION) {
-                        in.put(DecoderLayout.past(n, part), DecoderLayout.present(current, n, part));
+                        String name = DecoderLayout.past(n, part);
+                        in.put(name, agreedCache != null ? agreedCache.get(name) : DecoderLayout.present(current, n, part));
                     }
                     for (String part : DecoderLayout.CROSS_ATTENTION) {
                         in.put(DecoderLayout.past(n, part), DecoderLayout.present(first, n, part));
@@ -156,10 +178,47 @@ public final class MergedDecoderLoop {
                 OnnxTensor idsTensor = in.get("input_ids");
                 OrtSession.Result result = scope.run(decoder, in, presentOutputs, pinned);
                 scope.closeNow(idsTensor);
+                if (agreedCache != null) {
+                    for (OnnxTensor t : agreedCache.values()) {
+                        scope.closeNow(t);
+                    }
+                    agreedCache = null;
+                }
                 if (current != first) {
                     scope.closeNow(current);
                 }
                 previous = result;
+
+                if (capturesAttention()) {
+                    int[] none = new int[batch];
+                    int[] one = new int[batch];
+                    for (int r = 0; r < batch; r++) {
+                        one[r] = done[r] ? -1 : 0;
+                    }
+                    keepAttention(result, 1, none, one, attentionRuns, attentionShape);
+                }
+                anyActive = false;
+                for (int r = 0; r < batch; r++) {
+                    if (done[r]) {
+                        next[r] = filler;
+                        continue;
+                    }
+                    stepLogits.get(r * vocabulary, row, 0, vocabulary);
+                    int best = choose(request, r, tokens[r], length[r] - promptLength, length[r], row);
+                    double logProb = row[best] - chosenLogSumExp(row, row[best]);
+                    next[r] = best;
+                    if (request.isStop(best)) {
+                        sumLogProb[r] += logProb;
+                        done[r] = stopped[r] = true;
+                        continue;
+                    }
+                    record(tokens, tokenLogProbs, length, sumLogProb, r, promptLength, best, logProb);
+                    if (length[r] - promptLength - forced.length >= request.maxNewTokens()[r]) {
+                        done[r] = true;
+                    } else {
+                        anyActive = true;
+                    }
+                }
             }
         }
 
@@ -175,11 +234,74 @@ public final class MergedDecoderLoop {
         return out;
     }
 
+    /** The greedy choice at output position {@code step} of row {@code r}, after the request's filter. */
+    private static int choose(DecodeRequest request, int r, long[] rowTokens, int step, int length, float[] logits) {
+        if (request.filter() != LogitsFilter.NONE) {
+            request.filter().apply(r, step, java.util.Arrays.copyOf(rowTokens, length), logits);
+        }
+        return argmax(logits);
+    }
+
+    /** The log-probability greedy decoding would have given {@code token} at this position (a forced token). */
+    private static double scoreOf(DecodeRequest request, int r, long[] rowTokens, int step, int length, float[] logits, int token) {
+        int best = choose(request, r, rowTokens, step, length, logits);
+        return logits[token] - chosenLogSumExp(logits, logits[best]);
+    }
+
+    private static void record(long[][] tokens, double[][] tokenLogProbs, int[] length, double[] sumLogProb, int r,
+                               int promptLength, long token, double logProb) {
+        sumLogProb[r] += logProb;
+        if (tokenLogProbs != null) {
+            tokenLogProbs[r][length[r] - promptLength] = logProb;
+        }
+        tokens[r][length[r]++] = token;
+    }
+
+    private static long[] concat(long[]... parts) {
+        int n = 0;
+        for (long[] p : parts) {
+            n += p.length;
+        }
+        long[] out = new long[n];
+        int at = 0;
+        for (long[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+
     /**
-     * Copies, for every row still decoding, the cross-attention of the run's last query position (the one
-     * whose logits choose the row's next token) out of {@code result} before the result is closed.
+     * The self-attention cache of the first run's first {@code keep} positions (single row): what the next
+     * step may attend to once the draft was refused after them. Owned by {@code scope}.
      */
-    private void keepAttention(OrtSession.Result result, boolean[] done, int seq, List<List<float[]>> runs, int[] shape)
+    private Map<String, OnnxTensor> cutCache(LiveTensors scope, OrtSession.Result first, int keep) throws OrtException {
+        Map<String, OnnxTensor> cut = new java.util.HashMap<>();
+        for (int n = 0; n < layout.layers(); n++) {
+            for (String part : DecoderLayout.SELF_ATTENTION) {
+                OnnxTensor full = DecoderLayout.present(first, n, part);
+                long[] shape = full.getInfo().getShape(); // [1, heads, positions, headDim]
+                int heads = (int) shape[1];
+                int positions = (int) shape[2];
+                int dim = (int) shape[3];
+                FloatBuffer all = full.getFloatBuffer();
+                float[] kept = new float[heads * keep * dim];
+                for (int h = 0; h < heads; h++) {
+                    all.position(h * positions * dim);
+                    all.get(kept, h * keep * dim, keep * dim);
+                }
+                cut.put(DecoderLayout.past(n, part), scope.floats(kept, 1, heads, keep, dim));
+            }
+        }
+        return cut;
+    }
+
+    /**
+     * Copies, for every row, the cross-attention of the run's query positions {@code from[r]..to[r]} (each
+     * the position whose logits chose one of the row's tokens) out of {@code result} before it is closed;
+     * a row with {@code to[r] < from[r]} keeps nothing.
+     */
+    private void keepAttention(OrtSession.Result result, int seq, int[] from, int[] to, List<List<float[]>> runs, int[] shape)
             throws OrtException {
         int layers = attentionLayers.size();
         float[][] all = new float[layers][];
@@ -200,18 +322,17 @@ public final class MergedDecoderLoop {
         }
         shape[0] = heads;
         shape[1] = frames;
-        for (int r = 0; r < done.length; r++) {
-            if (done[r]) {
-                continue;
-            }
-            float[] kept = new float[layers * heads * frames];
-            for (int l = 0; l < layers; l++) {
-                for (int h = 0; h < heads; h++) {
-                    int from = ((r * heads + h) * querySeq + (querySeq - 1)) * frames;
-                    System.arraycopy(all[l], from, kept, (l * heads + h) * frames, frames);
+        for (int r = 0; r < from.length; r++) {
+            for (int q = from[r]; q <= to[r]; q++) {
+                float[] kept = new float[layers * heads * frames];
+                for (int l = 0; l < layers; l++) {
+                    for (int h = 0; h < heads; h++) {
+                        int at = ((r * heads + h) * querySeq + q) * frames;
+                        System.arraycopy(all[l], at, kept, (l * heads + h) * frames, frames);
+                    }
                 }
+                runs.get(r).add(kept);
             }
-            runs.get(r).add(kept);
         }
     }
 
