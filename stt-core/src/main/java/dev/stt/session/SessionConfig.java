@@ -10,8 +10,8 @@ import dev.stt.segment.VadOptions;
  * @param transcribe          options passed to the engine
  * @param maxPendingSegments  closed segments that may wait for transcription; more is an overload the client is told of
  * @param maxBufferedSeconds  audio that may wait for the VAD; more is refused (the client sends faster than we keep up)
- * @param interimIntervalMs   while speech is open, re-decode it after this much more audio and report the text
- *                            ({@link SessionListener#interim}); 0 = no interim text
+ * @param interimIntervalMs   while speech is open, re-decode it as it grows, never closer than this much audio
+ *                            apart, and report the text ({@link SessionListener#interim}); 0 = no interim text
  */
 public record SessionConfig(VadOptions vad, TranscribeOptions transcribe, int maxPendingSegments, double maxBufferedSeconds,
                             int interimIntervalMs) {

@@ -1,31 +1,40 @@
 package dev.stt.session;
 
 /**
- * What repeated decodes of one growing utterance agree on (whisper_streaming's local agreement of two):
- * the longest prefix two consecutive decodes share, cut back to a word boundary both have (a word still
- * being spoken may change). It only grows. The session feeds it to the next decode as the text to begin
- * with, and the decode before as the draft to check, so agreed words are never decoded twice; the
- * Realtime door sends its growth as deltas. Not thread-safe; one per utterance.
+ * What repeated decodes of one growing utterance agree on (whisper_streaming's local agreement of two): the
+ * longest run of words two consecutive decodes share, as the newer decode writes them, up to a word the
+ * newer one goes on after (a word still being spoken may change). Words are compared without case and
+ * without the punctuation around them: a decode of audio cut mid-sentence ends it ("He hoped."), the next
+ * one goes on ("He hoped there"), and the words are the same. It only grows. The session feeds it to the
+ * next decode as the text to begin with, and the decode before as the draft to check, so agreed words are
+ * never decoded twice; the Realtime door sends its growth as deltas. Not thread-safe; one per utterance.
  */
 public final class SettledText {
 
     private String previous;
     private String settled = "";
 
-    /** The agreed text so far, ending at a word boundary ("" before two decodes agree). */
+    /** The agreed text so far, ending with a space after its last word ("" before two decodes agree). */
     public String settled() {
         return settled;
     }
 
-    /** The latest decode, or null before the first. */
+    /** The latest decode that said something, or null before the first. */
     public String previous() {
         return previous;
     }
 
-    /** Takes the next decode of the utterance so far; returns what it added to {@link #settled()}, or "". */
+    /**
+     * Takes the next decode of the utterance so far; returns what it added to {@link #settled()}, or "". An
+     * empty decode after one with words is passed over: a decode that heard more and says nothing was
+     * withheld by a guard, it did not take the words back.
+     */
     public String onDecode(String decode) {
         String text = decode == null ? "" : decode.strip();
         String last = previous;
+        if (text.isEmpty() && last != null && !last.isEmpty()) {
+            return "";
+        }
         previous = text;
         if (last == null) {
             return "";
@@ -40,26 +49,58 @@ public final class SettledText {
     }
 
     /**
-     * Longest common prefix of two decodes, ending just after a space both share; or, when one decode is all
-     * of the other's start and the other goes on after a space there, the whole shorter one: its last word
-     * is then a whole word in both (the usual case, the newer decode continuing the older), where a word
-     * cut by the end of the audio ("fell" against "fellow") is held back.
+     * The words {@code older} and {@code newer} share from their start, as {@code newer} writes them and
+     * followed by a space, through the last one known to be whole: one the newer decode goes on after, or
+     * its last word when the older decode went on after that.
      */
-    public static String stablePrefix(String a, String b) {
-        int n = Math.min(a.length(), b.length());
+    public static String stablePrefix(String older, String newer) {
+        java.util.List<int[]> o = words(older);
+        java.util.List<int[]> n = words(newer);
+        int k = 0;
+        while (k < o.size() && k < n.size() && sameWord(older, o.get(k), newer, n.get(k))) {
+            k++;
+        }
+        if (k == n.size() && k == o.size()) {
+            k--; // both end on this word: the audio may have cut it
+        }
+        return k <= 0 ? "" : newer.substring(0, n.get(k - 1)[1]) + " ";
+    }
+
+    /** [start, end) of each whitespace-separated word. */
+    private static java.util.List<int[]> words(String text) {
+        java.util.List<int[]> out = new java.util.ArrayList<>();
         int i = 0;
-        while (i < n && a.charAt(i) == b.charAt(i)) {
-            i++;
-        }
-        String longer = a.length() > b.length() ? a : b;
-        if (i == n && n > 0 && longer.length() > n && Character.isWhitespace(longer.charAt(n))) {
-            return longer.substring(0, n + 1);
-        }
-        for (int k = i - 1; k >= 0; k--) {
-            if (Character.isWhitespace(a.charAt(k))) {
-                return a.substring(0, k + 1);
+        while (i < text.length()) {
+            while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < text.length() && !Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            if (i > start) {
+                out.add(new int[] {start, i});
             }
         }
-        return "";
+        return out;
+    }
+
+    private static boolean sameWord(String a, int[] x, String b, int[] y) {
+        String u = bare(a.substring(x[0], x[1]));
+        String v = bare(b.substring(y[0], y[1]));
+        return u.isEmpty() || v.isEmpty() ? a.substring(x[0], x[1]).equals(b.substring(y[0], y[1])) : u.equals(v);
+    }
+
+    /** The word without the punctuation before and after it, in lower case ("Ask." and "ask" are one word). */
+    private static String bare(String word) {
+        int from = 0;
+        int to = word.length();
+        while (from < to && !Character.isLetterOrDigit(word.charAt(from))) {
+            from++;
+        }
+        while (to > from && !Character.isLetterOrDigit(word.charAt(to - 1))) {
+            to--;
+        }
+        return word.substring(from, to).toLowerCase(java.util.Locale.ROOT);
     }
 }

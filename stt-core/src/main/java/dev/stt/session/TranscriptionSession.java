@@ -46,14 +46,20 @@ public final class TranscriptionSession implements AutoCloseable {
     /** An interim decode re-reads at most this much of a long utterance: its cost stays bounded. */
     private static final int MAX_INTERIM_SECONDS = 20;
     /**
-     * The open utterance grows by at least this fraction of what the last interim decode read before the
-     * next one starts (and by at least the session's interval). Each decode re-encodes the utterance so
-     * far and checks what it agreed in one run, so its cost is mostly fixed plus its length: a fixed 500 ms
-     * cadence made a turn cost the square of its length and 3.6-5.7x the CPU of the turn's final decode,
-     * while doubling costs a few decodes per turn and still leaves two agreements on a two-second turn
-     * (0.5, 1, 2 s, then the early decode at the pause). Measured in bench/load-doors.sh; see the README.
+     * Interim decodes are due at points of the open utterance that grow by this fraction (and by at least the
+     * session's interval): 1, 1.75, 3.1, 5.4, 9.4 s. Each decode re-encodes the utterance so far and checks
+     * what was agreed in one run, so its cost is mostly fixed plus its length: a fixed 500 ms cadence made a
+     * turn cost the square of its length and 3.6-5.7x the CPU of its final decode. Measured on the repo's ten
+     * clips (each decode beginning with what the earlier ones agreed, plus the early decode at the pause),
+     * deltas per clip / decodes per clip: points 0.5, 1, 2, 4, 8 s: 2.70 / 4.8; 1, 2, 4, 8 s: 2.50 / 3.8;
+     * 1, 2, 3.5, 6, 10 s: 2.90 / 4.2 (the most agreement per decode).
      */
-    static final double INTERIM_GROWTH = 1.0;
+    static final double INTERIM_GROWTH = 0.75;
+    /**
+     * The first point: an utterance's first half second is mostly the VAD's pre-roll, and its decode said
+     * nothing on six of the ten clips.
+     */
+    static final int FIRST_INTERIM_MS = 1_000;
 
 
     private final Pipeline pipeline;
@@ -73,10 +79,12 @@ public final class TranscriptionSession implements AutoCloseable {
     private final AudioHistory recent = new AudioHistory();
     private long utteranceStart = -1;
     private long utteranceStartMs;
-    /** Samples of open utterance at which the next interim decode is due (0: the first is due at the interval). */
+    /** Samples of open utterance at which the next interim decode is due (0: the first, at FIRST_INTERIM_MS). */
     private long interimDue;
     /** Whether the decode now due has been counted as skipped (it is retried with each chunk until one starts). */
     private boolean interimSkipCounted;
+    /** One interim decode at a time per session: a later one would begin from an agreement not yet made. */
+    private final java.util.concurrent.atomic.AtomicBoolean interimRunning = new java.util.concurrent.atomic.AtomicBoolean();
     /** Bumped when an utterance closes or is cleared, under {@code interimLock}: an older decode's text is stale. */
     private long utterance;
     private final Object interimLock = new Object();
@@ -121,7 +129,7 @@ public final class TranscriptionSession implements AutoCloseable {
         transcribe = transcribe.withTimestamps(on);
     }
 
-    /** Turns interim text on (every {@code ms} of open speech) or off (0) from the next audio on. */
+    /** Turns interim text on (decodes at least {@code ms} of open speech apart) or off (0) from the next audio on. */
     public void interimIntervalMs(int ms) {
         if (ms < 0) {
             throw new IllegalArgumentException("interim interval must be >= 0 ms, got " + ms);
@@ -305,14 +313,14 @@ public final class TranscriptionSession implements AutoCloseable {
         long open = recent.end() - utteranceStart;
         long every = (long) everyMs * RATE / 1000;
         if (interimDue == 0) {
-            interimDue = every;
+            interimDue = Math.max(every, (long) FIRST_INTERIM_MS * RATE / 1000);
         }
         if (open < interimDue || open < RATE / 4) {
             return;
         }
         InferenceExecutor workers = pipeline.inference();
         int keepFree = workers.optionalKeepsFree();
-        if (!workers.hasIdleWorker(keepFree)) {
+        if (interimRunning.get() || !workers.hasIdleWorker(keepFree)) {
             if (!interimSkipCounted) {
                 INTERIM_SKIPPED.increment();
                 interimSkipCounted = true;
@@ -334,6 +342,7 @@ public final class TranscriptionSession implements AutoCloseable {
         }
         // not counted in outstanding(): optional work must not hold up a drain or a door's backpressure; the
         // server still waits for the inference workers before it closes the engine
+        interimRunning.set(true);
         boolean taken = workers.submitIfIdle(() -> {
             try {
                 synchronized (interimLock) {
@@ -348,6 +357,8 @@ public final class TranscriptionSession implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 log.debug("interim decode failed", e);
+            } finally {
+                interimRunning.set(false);
             }
         }, keepFree);
         if (taken) {
@@ -357,7 +368,10 @@ public final class TranscriptionSession implements AutoCloseable {
                 interimDue += Math.max(every, (long) (interimDue * INTERIM_GROWTH));
             }
             interimSkipCounted = false;
-        } else if (!interimSkipCounted) {
+        } else {
+            interimRunning.set(false);
+        }
+        if (!taken && !interimSkipCounted) {
             INTERIM_SKIPPED.increment();
             interimSkipCounted = true;
         }

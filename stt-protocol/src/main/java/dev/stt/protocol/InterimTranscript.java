@@ -7,10 +7,11 @@ import dev.stt.session.SettledText;
  * exactly the item's {@code completed} transcript.
  *
  * <p>Only stable text is sent: what two consecutive decodes agree on ({@link SettledText}). Deltas never
- * retract: once text is sent it stays the start of the item's transcript. The final decode normally starts with what was sent,
- * and then {@code completed} is simply that decode. When it does not (the model changed its mind after
- * hearing more), {@code completed} is the sent text followed by the final decode's words after as many
- * words as were sent, so the sent text is never contradicted and nothing is said twice. Not thread-safe;
+ * retract: once text is sent it stays the start of the item's transcript. The final decode normally starts
+ * with what was sent (the session forces it), and then {@code completed} is simply that decode. When it does
+ * not (an engine that cannot force it, and the model changed its mind after hearing more), {@code completed}
+ * is the sent text followed by the final decode's words after as many words as were sent, so the sent text
+ * is never contradicted and nothing is said twice. Not thread-safe;
  * one per item.
  */
 public final class InterimTranscript {

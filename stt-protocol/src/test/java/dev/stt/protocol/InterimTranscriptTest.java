@@ -68,6 +68,26 @@ class InterimTranscriptTest {
     }
 
     @Test
+    void theFullStopOfAnAudioCutMidSentenceDoesNotHoldItsWordBack() {
+        InterimTranscript t = new InterimTranscript();
+        t.onInterimDecode("He hoped.");
+        assertEquals("He hoped ", t.onInterimDecode("He hoped there would be stew for."));
+        // case and punctuation around a word change as sentences are re-cut: the newer decode's form is sent
+        assertEquals("there would be stew for ", t.onInterimDecode("He hoped there would be stew for dinner, turnips."));
+        InterimTranscript u = new InterimTranscript();
+        u.onInterimDecode("And so my fellow Americans. Ask.");
+        assertEquals("And so my fellow Americans ask ", u.onInterimDecode("And so my fellow Americans ask not what"));
+    }
+
+    @Test
+    void anEmptyDecodeDoesNotTakeTheWordsBack() {
+        InterimTranscript t = new InterimTranscript();
+        t.onInterimDecode("He could weigh.");
+        assertEquals("", t.onInterimDecode(""));
+        assertEquals("He could ", t.onInterimDecode("He could wait no"));
+    }
+
+    @Test
     void emptyFinalDecodeAfterDeltasKeepsWhatWasSent() {
         assertEquals("hello there ", run(List.of("hello there", "hello there you"), "", new StringBuilder()));
         assertEquals("", run(List.of(), "", new StringBuilder()));

@@ -10,7 +10,7 @@ import java.util.Map;
  * @param apiKey           bearer token every door requires ({@code STT_API_KEY}); null = no authentication
  * @param tlsCert          PEM certificate chain ({@code STT_TLS_CERT}); with {@code tlsKey} the server speaks only TLS
  * @param tlsKey           PEM PKCS#8 private key ({@code STT_TLS_KEY})
- * @param interimIntervalMs audio between interim decodes of an open segment ({@code STT_INTERIM_MS}, 500); 0 = off
+ * @param interimIntervalMs least audio between interim decodes of an open segment ({@code STT_INTERIM_MS}, 500); 0 = off
  * @param modelAliases     extra request model names ({@code STT_MODEL_ALIASES}: {@code alias=model,...}); OpenAI's
  *                         own names always mean the server's default model
  */
