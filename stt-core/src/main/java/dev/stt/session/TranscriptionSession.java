@@ -440,8 +440,11 @@ public final class TranscriptionSession implements AutoCloseable {
         if (s == null || s == earlyFor) {
             return;
         }
-        earlyFor = s; // one try per pause: a busy server decodes at the close, as without this
-        early = null;
+        early = null; // a decode of an earlier pause is stale: speech came back since
+        earlyFor = null;
+        if (!pipeline.inference().hasIdleWorker()) {
+            return; // tried again with the next audio while the pause lasts; at worst decoded at the close
+        }
         EarlyDecode decode = new EarlyDecode(s);
         TranscribeOptions options = continuing(s, transcribe);
         long asOf;
@@ -464,6 +467,7 @@ public final class TranscriptionSession implements AutoCloseable {
             }
         });
         if (taken) {
+            earlyFor = s;
             early = decode;
             EARLY_STARTED.increment();
         } else {

@@ -289,7 +289,16 @@ class EdgeLimitsTest {
         List<RawSocket> held = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                held.add(new RawSocket(capped.port()));
+                RawSocket s = new RawSocket(capped.port());
+                held.add(s);
+                // answered, so the server has counted it: connections of different event loops are counted in
+                // no set order, and the refused one must be the fourth
+                s.write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+                String head = s.readHead();
+                assertTrue(head.startsWith("HTTP/1.1 "), head);
+                java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+                assertTrue(length.find(), head);
+                s.in.readNBytes(Integer.parseInt(length.group(1)));
             }
             try (RawSocket fourth = new RawSocket(capped.port())) {
                 String answer = fourth.readAll();
