@@ -318,6 +318,9 @@ public final class TranscriptionSession implements AutoCloseable {
         if (open < interimDue || open < RATE / 4) {
             return;
         }
+        if (earlyDecoding() && segmenter.closingSegment() != null) {
+            return; // in a pause the early decode hears the same audio and is reported as interim text
+        }
         InferenceExecutor workers = pipeline.inference();
         int keepFree = workers.optionalKeepsFree();
         if (interimRunning.get() || !workers.hasIdleWorker(keepFree)) {
@@ -432,8 +435,13 @@ public final class TranscriptionSession implements AutoCloseable {
     }
 
     /** Starts transcribing a pausing utterance when a worker is idle; see {@link EarlyDecode}. */
+    /** Whether pauses are decoded early (off with a cross-session batcher, which decodes at the close). */
+    private boolean earlyDecoding() {
+        return pipeline.earlyDecode() && pipeline.batcher() == null;
+    }
+
     private void decodeEarly() {
-        if (!pipeline.earlyDecode() || pipeline.batcher() != null) {
+        if (!earlyDecoding()) {
             return;
         }
         SpeechSegment s = segmenter.closingSegment();
