@@ -75,20 +75,11 @@ public final class MergedDecoderLoop {
         int promptLength = request.prompt().length;
         long[] firstIds = concat(request.prompt(), forced, request.draft());
         int firstLength = firstIds.length;
-        int capacity = forced.length + longest;
-        long[][] tokens = new long[batch][promptLength + capacity];
-        int[] length = new int[batch];
-        double[] sumLogProb = new double[batch];
-        boolean[] done = new boolean[batch];
-        boolean[] stopped = new boolean[batch];
-        for (int r = 0; r < batch; r++) {
-            System.arraycopy(request.prompt(), 0, tokens[r], 0, promptLength);
-            length[r] = promptLength;
-        }
+        // only word-timed decodes keep per-token scores and attention: the plain path allocates nothing more
+        Rows rows = new Rows(request, batch, forced.length + longest, capturesAttention());
+        boolean[] done = rows.done;
         long filler = request.stopTokens().length > 0 ? request.stopTokens()[0] : 0;
         float[] row = new float[vocabulary];
-        // only word-timed decodes keep per-token scores and attention: the plain path allocates nothing more
-        double[][] tokenLogProbs = capturesAttention() ? new double[batch][capacity] : null;
         List<List<float[]>> attentionRuns = new ArrayList<>();
         for (int r = 0; r < batch && capturesAttention(); r++) {
             attentionRuns.add(new ArrayList<>());
@@ -113,8 +104,7 @@ public final class MergedDecoderLoop {
                 }
                 for (long token : forced) {
                     firstLogits.get((r * firstLength + q) * vocabulary, row, 0, vocabulary);
-                    double logProb = scoreOf(request, r, tokens[r], length[r] - promptLength, length[r], row, (int) token);
-                    record(tokens, tokenLogProbs, length, sumLogProb, r, promptLength, token, logProb);
+                    rows.force(r, token, row);
                     q++;
                 }
                 if (request.maxNewTokens()[r] <= 0) {
@@ -124,16 +114,8 @@ public final class MergedDecoderLoop {
                 }
                 while (true) {
                     firstLogits.get((r * firstLength + q) * vocabulary, row, 0, vocabulary);
-                    int best = choose(request, r, tokens[r], length[r] - promptLength, length[r], row);
-                    double logProb = row[best] - chosenLogSumExp(row, row[best]);
-                    if (request.isStop(best)) {
-                        sumLogProb[r] += logProb;
-                        done[r] = stopped[r] = true;
-                        break;
-                    }
-                    record(tokens, tokenLogProbs, length, sumLogProb, r, promptLength, best, logProb);
-                    if (length[r] - promptLength - forced.length >= request.maxNewTokens()[r]) {
-                        done[r] = true;
+                    long best = rows.choose(r, row);
+                    if (done[r]) {
                         break;
                     }
                     if (q + 1 < firstLength && best == firstIds[q + 1]) {
@@ -204,57 +186,95 @@ public final class MergedDecoderLoop {
                         continue;
                     }
                     stepLogits.get(r * vocabulary, row, 0, vocabulary);
-                    int best = choose(request, r, tokens[r], length[r] - promptLength, length[r], row);
-                    double logProb = row[best] - chosenLogSumExp(row, row[best]);
-                    next[r] = best;
-                    if (request.isStop(best)) {
-                        sumLogProb[r] += logProb;
-                        done[r] = stopped[r] = true;
-                        continue;
-                    }
-                    record(tokens, tokenLogProbs, length, sumLogProb, r, promptLength, best, logProb);
-                    if (length[r] - promptLength - forced.length >= request.maxNewTokens()[r]) {
-                        done[r] = true;
-                    } else {
-                        anyActive = true;
-                    }
+                    next[r] = rows.choose(r, row);
+                    anyActive |= !done[r];
                 }
             }
         }
 
         List<DecodedSequence> out = new ArrayList<>(batch);
         for (int r = 0; r < batch; r++) {
-            int n = length[r] - promptLength;
             CrossAttention attention = capturesAttention()
                     ? new CrossAttention(attentionLayers, attentionShape[0], attentionShape[1], List.copyOf(attentionRuns.get(r)))
                     : null;
-            out.add(new DecodedSequence(java.util.Arrays.copyOfRange(tokens[r], promptLength, length[r]), sumLogProb[r], stopped[r],
-                    tokenLogProbs == null ? null : java.util.Arrays.copyOf(tokenLogProbs[r], n), attention));
+            out.add(rows.sequence(r, attention));
         }
         return out;
     }
 
-    /** The greedy choice at output position {@code step} of row {@code r}, after the request's filter. */
-    private static int choose(DecodeRequest request, int r, long[] rowTokens, int step, int length, float[] logits) {
-        if (request.filter() != LogitsFilter.NONE) {
-            request.filter().apply(r, step, java.util.Arrays.copyOf(rowTokens, length), logits);
-        }
-        return argmax(logits);
-    }
+    /** Every row's tokens and scores while it decodes. */
+    private static final class Rows {
+        final DecodeRequest request;
+        final int promptLength;
+        final long[][] tokens;
+        final int[] length;
+        final double[] sumLogProb;
+        final boolean[] done;
+        final boolean[] stopped;
+        /** Each output token's log-probability, kept by word-timed decodes only; else null. */
+        final double[][] tokenLogProbs;
 
-    /** The log-probability greedy decoding would have given {@code token} at this position (a forced token). */
-    private static double scoreOf(DecodeRequest request, int r, long[] rowTokens, int step, int length, float[] logits, int token) {
-        int best = choose(request, r, rowTokens, step, length, logits);
-        return logits[token] - chosenLogSumExp(logits, logits[best]);
-    }
-
-    private static void record(long[][] tokens, double[][] tokenLogProbs, int[] length, double[] sumLogProb, int r,
-                               int promptLength, long token, double logProb) {
-        sumLogProb[r] += logProb;
-        if (tokenLogProbs != null) {
-            tokenLogProbs[r][length[r] - promptLength] = logProb;
+        Rows(DecodeRequest request, int batch, int capacity, boolean keepTokenLogProbs) {
+            this.request = request;
+            this.promptLength = request.prompt().length;
+            tokens = new long[batch][promptLength + capacity];
+            length = new int[batch];
+            sumLogProb = new double[batch];
+            done = new boolean[batch];
+            stopped = new boolean[batch];
+            tokenLogProbs = keepTokenLogProbs ? new double[batch][capacity] : null;
+            for (int r = 0; r < batch; r++) {
+                System.arraycopy(request.prompt(), 0, tokens[r], 0, promptLength);
+                length[r] = promptLength;
+            }
         }
-        tokens[r][length[r]++] = token;
+
+        /** Takes a forced token, scored as greedy decoding would have scored it at this position. */
+        void force(int r, long token, float[] logits) {
+            int best = filteredArgmax(r, logits);
+            record(r, token, logits[(int) token] - chosenLogSumExp(logits, logits[best]));
+        }
+
+        /**
+         * The greedy choice for row {@code r} from its logits, after the request's filter: recorded, or the
+         * row is done (a stop token, or its cap of new tokens).
+         */
+        long choose(int r, float[] logits) {
+            int best = filteredArgmax(r, logits);
+            double logProb = logits[best] - chosenLogSumExp(logits, logits[best]);
+            if (request.isStop(best)) {
+                sumLogProb[r] += logProb;
+                done[r] = stopped[r] = true;
+                return best;
+            }
+            record(r, best, logProb);
+            if (length[r] - promptLength - request.forced().length >= request.maxNewTokens()[r]) {
+                done[r] = true;
+            }
+            return best;
+        }
+
+        /** Row {@code r}'s output: its tokens after the prompt, forced ones included. */
+        DecodedSequence sequence(int r, CrossAttention attention) {
+            int n = length[r] - promptLength;
+            return new DecodedSequence(java.util.Arrays.copyOfRange(tokens[r], promptLength, length[r]), sumLogProb[r], stopped[r],
+                    tokenLogProbs == null ? null : java.util.Arrays.copyOf(tokenLogProbs[r], n), attention);
+        }
+
+        private int filteredArgmax(int r, float[] logits) {
+            if (request.filter() != LogitsFilter.NONE) {
+                request.filter().apply(r, length[r] - promptLength, java.util.Arrays.copyOf(tokens[r], length[r]), logits);
+            }
+            return argmax(logits);
+        }
+
+        private void record(int r, long token, double logProb) {
+            sumLogProb[r] += logProb;
+            if (tokenLogProbs != null) {
+                tokenLogProbs[r][length[r] - promptLength] = logProb;
+            }
+            tokens[r][length[r]++] = token;
+        }
     }
 
     private static long[] concat(long[]... parts) {
