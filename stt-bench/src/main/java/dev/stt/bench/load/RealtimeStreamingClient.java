@@ -1,18 +1,11 @@
 package dev.stt.bench.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
  * One simulated caller on the Realtime door ({@code /v1/realtime}): a GA {@code session.update}
@@ -24,9 +17,8 @@ import java.util.concurrent.CompletionStage;
  * text the items' transcripts joined. Per item it counts the {@code delta}s that arrived before the
  * item's {@code speech_stopped}.
  */
-final class RealtimeStreamingClient implements LoadClient {
+final class RealtimeStreamingClient extends JsonSocketClient {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** The prefix padding (ms) the session asks for: an item's audio_start_ms is this much before its speech. */
     static final int PREFIX_PADDING_MS = 300;
 
@@ -63,14 +55,7 @@ final class RealtimeStreamingClient implements LoadClient {
     }
 
     private final ClipTape tape;
-    private final StepLog log;
     private final int vadSilenceMs;
-    private final StringBuilder partial = new StringBuilder();
-
-    private volatile WebSocket socket;
-    private CompletableFuture<WebSocket> sending;
-    private volatile boolean stopping;
-    private volatile boolean finished;
 
     // shared between tick() and the listener: guarded by this
     private final TreeMap<Double, ClipRun> byStartMs = new TreeMap<>();
@@ -84,37 +69,27 @@ final class RealtimeStreamingClient implements LoadClient {
     private ClipRun current;
 
     RealtimeStreamingClient(ClipTape tape, int firstClip, StepLog log, int vadSilenceMs) {
+        super(log);
         this.tape = tape;
-        this.log = log;
         this.vadSilenceMs = vadSilenceMs;
         this.clip = firstClip % tape.clips().size();
     }
 
     @Override
-    public CompletableFuture<WebSocket> connect(HttpClient http, URI uri) {
-        return http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(uri, this)
-                .whenComplete((ws, e) -> {
-                    if (e != null) {
-                        log.connectFailure(e);
-                        finished = true;
-                    } else {
-                        socket = ws;
-                        sending = ws.sendText(sessionUpdate(vadSilenceMs), true);
-                    }
-                });
+    protected String opening() {
+        return sessionUpdate(vadSilenceMs);
     }
 
     @Override
     public void tick() {
-        WebSocket ws = socket;
-        if (ws == null || finished) {
+        if (!sendable()) {
             return;
         }
         ClipTape.Clip c = tape.clips().get(clip);
         int speech = c.speech().size();
         if (chunk == 0) {
-            if (stopping) {
-                finished = true;
+            if (stopping()) {
+                finish();
                 return;
             }
             synchronized (this) {
@@ -147,14 +122,6 @@ final class RealtimeStreamingClient implements LoadClient {
         }
     }
 
-    private void send(String msg) {
-        sending = sending.thenCompose(ws -> ws.sendText(msg, true)).exceptionally(e -> {
-            log.sendFailure(e);
-            finished = true;
-            return socket;
-        });
-    }
-
     /** Under this: a clip whose silence is out and whose items are all completed is final. */
     private void tryFinal(ClipRun r, long now) {
         if (r.finalized || !r.silenceSent || r.endOfSpeechNanos < 0 || r.items.isEmpty()) {
@@ -176,55 +143,19 @@ final class RealtimeStreamingClient implements LoadClient {
     }
 
     @Override
-    public void stop() {
-        stopping = true;
-    }
-
-    @Override
-    public boolean done() {
-        return finished;
-    }
-
-    @Override
     public synchronized int outstanding() {
         return outstanding;
     }
 
     @Override
-    public void close() {
-        synchronized (this) {
-            log.timeouts(outstanding);
-            outstanding = 0;
-        }
-        finished = true;
-        WebSocket ws = socket;
-        if (ws != null) {
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").exceptionally(e -> null);
-            ws.abort();
-        }
+    protected synchronized int dropOutstanding() {
+        int n = outstanding;
+        outstanding = 0;
+        return n;
     }
 
     @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            long now = System.nanoTime();
-            String text = partial.toString();
-            partial.setLength(0);
-            handle(text, now);
-        }
-        ws.request(1);
-        return null;
-    }
-
-    private synchronized void handle(String text, long now) {
-        JsonNode msg;
-        try {
-            msg = JSON.readTree(text);
-        } catch (Exception e) {
-            log.serverError("unparseable message: " + text.substring(0, Math.min(80, text.length())));
-            return;
-        }
+    protected synchronized void handle(JsonNode msg, String text, long now) {
         String id = msg.path("item_id").asText("");
         switch (msg.path("type").asText()) {
             case "input_audio_buffer.speech_started" -> {
@@ -276,23 +207,6 @@ final class RealtimeStreamingClient implements LoadClient {
             default -> {
                 // session.created/updated, committed: nothing timed
             }
-        }
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-        if (!finished) {
-            log.serverError("server closed the socket: " + statusCode + " " + reason);
-            finished = true;
-        }
-        return null;
-    }
-
-    @Override
-    public void onError(WebSocket ws, Throwable error) {
-        if (!finished) {
-            log.serverError("socket error: " + error);
-            finished = true;
         }
     }
 }

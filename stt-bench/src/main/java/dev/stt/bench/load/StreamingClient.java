@@ -1,14 +1,7 @@
 package dev.stt.bench.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -18,22 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * server answers segments in order, so the n-th transcript on this socket is known to close the clip
  * whose segments add up to n.
  */
-final class StreamingClient implements LoadClient {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
+final class StreamingClient extends JsonSocketClient {
 
     private record Pending(String file, long endOfSpeechNanos, String reference, long firstTranscript) {
     }
 
     private final ClipTape tape;
-    private final StepLog log;
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
-    private final StringBuilder partial = new StringBuilder();
-
-    private volatile WebSocket socket;
-    private CompletableFuture<WebSocket> sending;
-    private volatile boolean stopping;
-    private volatile boolean finished;
 
     // tick() state; scheduleAtFixedRate never runs one task twice at once
     private int clip;
@@ -46,36 +30,21 @@ final class StreamingClient implements LoadClient {
     private final StringBuilder clipText = new StringBuilder();
 
     StreamingClient(ClipTape tape, int firstClip, StepLog log) {
+        super(log);
         this.tape = tape;
-        this.log = log;
         this.clip = firstClip % tape.clips().size();
-    }
-
-    @Override
-    public CompletableFuture<WebSocket> connect(HttpClient http, URI uri) {
-        return http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(uri, this)
-                .whenComplete((ws, e) -> {
-                    if (e != null) {
-                        log.connectFailure(e);
-                        finished = true;
-                    } else {
-                        socket = ws;
-                        sending = CompletableFuture.completedFuture(ws);
-                    }
-                });
     }
 
     /** Sends the next chunk. After {@link #stop()}, sends nothing once the current clip and its silence are out. */
     @Override
     public void tick() {
-        WebSocket ws = socket;
-        if (ws == null || finished) {
+        if (!sendable()) {
             return;
         }
         ClipTape.Clip c = tape.clips().get(clip);
         int speech = c.speech().size();
-        if (chunk == 0 && stopping) {
-            finished = true;
+        if (chunk == 0 && stopping()) {
+            finish();
             return;
         }
         String msg;
@@ -97,64 +66,25 @@ final class StreamingClient implements LoadClient {
         }
     }
 
-    private void send(String msg) {
-        // The JDK WebSocket allows one outstanding send: chain them.
-        sending = sending.thenCompose(ws -> ws.sendText(msg, true)).exceptionally(e -> {
-            log.sendFailure(e);
-            finished = true;
-            return socket;
-        });
-    }
-
-    @Override
-    public void stop() {
-        stopping = true;
-    }
-
-    @Override
-    public boolean done() {
-        return finished;
-    }
-
     @Override
     public int outstanding() {
         return pending.size();
     }
 
-    /** Counts clips still without their transcript as timeouts and closes the socket. */
     @Override
-    public void close() {
-        log.timeouts(pending.size());
-        pending.clear();
-        finished = true;
-        WebSocket ws = socket;
-        if (ws != null) {
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").exceptionally(e -> null);
-            ws.abort();
-        }
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            long now = System.nanoTime();
-            String text = partial.toString();
-            partial.setLength(0);
-            handle(text, now);
-        }
-        ws.request(1);
+    protected String opening() {
         return null;
     }
 
-    private void handle(String text, long now) {
-        JsonNode msg;
-        try {
-            msg = JSON.readTree(text);
-        } catch (Exception e) {
-            log.serverError("unparseable message: " + text.substring(0, Math.min(80, text.length())));
-            return;
-        }
+    @Override
+    protected int dropOutstanding() {
+        int n = pending.size();
+        pending.clear();
+        return n;
+    }
+
+    @Override
+    protected void handle(JsonNode msg, String text, long now) {
         switch (msg.path("type").asText()) {
             case "response.audio_transcript.done" -> {
                 received++;
@@ -175,23 +105,6 @@ final class StreamingClient implements LoadClient {
             default -> {
                 // other events (session info, interim text) carry no timing we measure
             }
-        }
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-        if (!finished) {
-            log.serverError("server closed the socket: " + statusCode + " " + reason);
-            finished = true;
-        }
-        return null;
-    }
-
-    @Override
-    public void onError(WebSocket ws, Throwable error) {
-        if (!finished) {
-            log.serverError("socket error: " + error);
-            finished = true;
         }
     }
 }
