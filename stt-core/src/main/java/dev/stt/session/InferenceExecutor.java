@@ -20,6 +20,17 @@ public final class InferenceExecutor implements AutoCloseable {
     private final AtomicInteger busy = new AtomicInteger();
     /** Sessions in a pause that may close a turn within the silence window, with no decode of it under way. */
     private final AtomicInteger turnsClosing = new AtomicInteger();
+    /** Optional work that takes the next idle worker before any other optional work can ({@link #whenIdle}). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Waiting> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** Work waiting for an idle worker; see {@link #whenIdle}. */
+    public interface Waiting {
+        /** On the thread that has reserved an idle worker for it: the task to run now, or null if it is no longer wanted. */
+        Runnable take();
+
+        /** The task {@link #take()} gave could not run: the executor is shutting down. */
+        void refused(RejectedExecutionException e);
+    }
 
     public InferenceExecutor(String name, int workers, int queueCapacity) {
         if (workers < 1 || queueCapacity < 1) {
@@ -79,6 +90,51 @@ public final class InferenceExecutor implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code work} on the next worker that is idle with no final waiting, before any other optional work
+     * (the early decode of a pause, which answers the turn if the pause ends it). A worker is asked for it as
+     * soon as it finishes its task, not when the session next hears audio: under load that is the moment
+     * between finals, and interim decodes polled from other sessions would take it first. Dropped with
+     * {@link #forget} when no longer wanted.
+     */
+    public void whenIdle(Waiting work) {
+        waiting.add(work);
+        serveWaiting();
+    }
+
+    /** Removes {@code work} if it is still waiting (its session cancelled it). */
+    public void forget(Waiting work) {
+        waiting.remove(work);
+    }
+
+    /** Work waiting for an idle worker (tests, metrics). */
+    public int waiting() {
+        return waiting.size();
+    }
+
+    private void serveWaiting() {
+        while (!waiting.isEmpty()) {
+            int b = busy.get();
+            if (b >= workers) {
+                return; // asked again when a worker finishes
+            }
+            if (!busy.compareAndSet(b, b + 1)) {
+                continue;
+            }
+            Waiting w = waiting.poll();
+            Runnable task = w == null ? null : w.take();
+            if (task == null) {
+                busy.decrementAndGet();
+                continue;
+            }
+            try {
+                execute(task);
+            } catch (RejectedExecutionException e) {
+                w.refused(e);
+            }
+        }
+    }
+
     private void execute(Runnable task) {
         try {
             pool.execute(() -> {
@@ -86,6 +142,7 @@ public final class InferenceExecutor implements AutoCloseable {
                     task.run();
                 } finally {
                     busy.decrementAndGet();
+                    serveWaiting();
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -108,9 +165,13 @@ public final class InferenceExecutor implements AutoCloseable {
      * takes tens of milliseconds: while no session is in such a pause, no final can need a worker before an
      * interim decode started now has ended, so it may take the last idle one. While one is, a worker stays
      * free for it (an ONNX run cannot be interrupted). Finals that come without a pause (a client's commit,
-     * a turn cut at its length limit) may wait for at most one interim decode.
+     * a turn cut at its length limit) may wait for at most one interim decode. While work waits for an idle
+     * worker ({@link #whenIdle}), interim text takes none: that work goes first.
      */
     public int optionalKeepsFree() {
+        if (!waiting.isEmpty()) {
+            return workers;
+        }
         return workers > 1 && turnsClosing.get() > 0 ? 1 : 0;
     }
 

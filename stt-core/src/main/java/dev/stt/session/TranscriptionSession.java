@@ -46,20 +46,17 @@ public final class TranscriptionSession implements AutoCloseable {
     /** An interim decode re-reads at most this much of a long utterance: its cost stays bounded. */
     private static final int MAX_INTERIM_SECONDS = 20;
     /**
-     * Interim decodes are due at points of the open utterance that grow by this fraction (and by at least the
-     * session's interval): 1, 1.75, 3.1, 5.4, 9.4 s. Each decode re-encodes the utterance so far and checks
-     * what was agreed in one run, so its cost is mostly fixed plus its length: a fixed 500 ms cadence made a
-     * turn cost the square of its length and 3.6-5.7x the CPU of its final decode. Measured on the repo's ten
-     * clips (each decode beginning with what the earlier ones agreed, plus the early decode at the pause),
-     * deltas per clip / decodes per clip: points 0.5, 1, 2, 4, 8 s: 2.70 / 4.8; 1, 2, 4, 8 s: 2.50 / 3.8;
-     * 1, 2, 3.5, 6, 10 s: 2.90 / 4.2 (the most agreement per decode).
+     * Interim decodes are due at these points of the open utterance (ms), then each time it has doubled, and
+     * never closer than the session's interval: 1, 1.75, 3, 6, 12, 24 s. Each decode re-encodes the utterance
+     * so far and checks what was agreed in one run, so its cost is mostly fixed plus its length: a fixed
+     * 500 ms cadence made a turn cost the square of its length and 3.6-5.7x the CPU of its final decode. The
+     * first point: an utterance's first half second is mostly the VAD's pre-roll, and its decode said nothing
+     * on six of the ten clips; the second makes the first agreement early. Measured on the repo's ten clips
+     * (each decode beginning with what the earlier ones agreed, then the decode at the pause; deltas per clip /
+     * decodes per clip, WER 3.31 % in every case): 1, 1.75, 3, 6, 12 s: 2.7 / 2.8; growing by three quarters
+     * (1, 1.75, 3.1, 5.4, 9.4 s): 2.6 / 3.1; 1, 2, 4, 8 s: 2.4 / 2.7; 1, 1.75, 3.5, 7 s: 2.4 / 2.7.
      */
-    static final double INTERIM_GROWTH = 0.75;
-    /**
-     * The first point: an utterance's first half second is mostly the VAD's pre-roll, and its decode said
-     * nothing on six of the ten clips.
-     */
-    static final int FIRST_INTERIM_MS = 1_000;
+    static final int[] INTERIM_POINTS_MS = {1_000, 1_750, 3_000};
 
 
     private final Pipeline pipeline;
@@ -79,7 +76,7 @@ public final class TranscriptionSession implements AutoCloseable {
     private final AudioHistory recent = new AudioHistory();
     private long utteranceStart = -1;
     private long utteranceStartMs;
-    /** Samples of open utterance at which the next interim decode is due (0: the first, at FIRST_INTERIM_MS). */
+    /** Samples of open utterance at which the next interim decode is due (0: the first of INTERIM_POINTS_MS). */
     private long interimDue;
     /** Whether the decode now due has been counted as skipped (it is retried with each chunk until one starts). */
     private boolean interimSkipCounted;
@@ -95,9 +92,11 @@ public final class TranscriptionSession implements AutoCloseable {
     private volatile int interimMs;
     /** Starts as the config's; a client may ask for word times mid-stream (the next segments have them). */
     private volatile TranscribeOptions transcribe;
-    /** The pause already considered for an early decode, and that decode if one was started. */
+    /** The pause already considered for an early decode, and that decode (waiting for a worker, or taken by one). */
     private SpeechSegment earlyFor;
     private EarlyDecode early;
+    /** How {@link #early} waits for a worker, to forget it when cancelled. */
+    private InferenceExecutor.Waiting earlyWait;
     /** Whether this session counts in the inference workers' closing turns (a pause, no decode of it yet). */
     private boolean closingCounted;
 
@@ -211,7 +210,7 @@ public final class TranscriptionSession implements AutoCloseable {
     public void clear() {
         submitAudio(() -> {
             segmenter.clear();
-            early = null;
+            dropEarly();
             endUtterance();
         });
     }
@@ -296,7 +295,7 @@ public final class TranscriptionSession implements AutoCloseable {
     }
 
     /**
-     * Keeps the open utterance's audio and, as it grows ({@link #INTERIM_GROWTH}, at least every
+     * Keeps the open utterance's audio and, as it grows ({@link #INTERIM_POINTS_MS}, at least every
      * {@link SessionConfig#interimIntervalMs()}), re-decodes the utterance on a worker that finals leave idle,
      * beginning with what earlier decodes agreed and checking the last decode as a draft. Interim text never
      * waits in the queue in front of a final transcript, and is dropped rather than reported late; a decode
@@ -313,7 +312,7 @@ public final class TranscriptionSession implements AutoCloseable {
         long open = recent.end() - utteranceStart;
         long every = (long) everyMs * RATE / 1000;
         if (interimDue == 0) {
-            interimDue = Math.max(every, (long) FIRST_INTERIM_MS * RATE / 1000);
+            interimDue = Math.max(every, (long) INTERIM_POINTS_MS[0] * RATE / 1000);
         }
         if (open < interimDue || open < RATE / 4) {
             return;
@@ -368,7 +367,7 @@ public final class TranscriptionSession implements AutoCloseable {
             INTERIM_STARTED.increment();
             // the next points stay where they were: a decode that started late does not push the later ones back
             while (interimDue <= open) {
-                interimDue += Math.max(every, (long) (interimDue * INTERIM_GROWTH));
+                interimDue = Math.max(interimDue + every, nextInterimPoint(interimDue));
             }
             interimSkipCounted = false;
         } else {
@@ -378,6 +377,17 @@ public final class TranscriptionSession implements AutoCloseable {
             INTERIM_SKIPPED.increment();
             interimSkipCounted = true;
         }
+    }
+
+    /** The point of {@link #INTERIM_POINTS_MS} after {@code due} samples of open utterance, or twice it past them. */
+    static long nextInterimPoint(long due) {
+        for (int ms : INTERIM_POINTS_MS) {
+            long point = (long) ms * RATE / 1000;
+            if (point > due) {
+                return point;
+            }
+        }
+        return 2 * due;
     }
 
     /**
@@ -434,24 +444,26 @@ public final class TranscriptionSession implements AutoCloseable {
         }
     }
 
-    /** Starts transcribing a pausing utterance when a worker is idle; see {@link EarlyDecode}. */
     /** Whether pauses are decoded early (off with a cross-session batcher, which decodes at the close). */
     private boolean earlyDecoding() {
         return pipeline.earlyDecode() && pipeline.batcher() == null;
     }
 
+    /**
+     * Asks for a decode of a pausing utterance on the next idle worker, once per pause; see
+     * {@link EarlyDecode}.
+     */
     private void decodeEarly() {
         if (!earlyDecoding()) {
             return;
         }
         SpeechSegment s = segmenter.closingSegment();
-        if (s == null || s == earlyFor) {
+        if (s == earlyFor) {
             return;
         }
-        early = null; // a decode of an earlier pause is stale: speech came back since
-        earlyFor = null;
-        if (!pipeline.inference().hasIdleWorker()) {
-            return; // tried again with the next audio while the pause lasts; at worst decoded at the close
+        dropEarly(); // a decode of an earlier pause that has not started is stale: speech came back since
+        if (s == null) {
+            return;
         }
         EarlyDecode decode = new EarlyDecode(s);
         TranscribeOptions options = continuing(s, transcribe);
@@ -461,8 +473,7 @@ public final class TranscriptionSession implements AutoCloseable {
         }
         boolean interim = interimMs > 0 && utteranceStart >= 0;
         long startMs = utteranceStartMs;
-        outstanding.incrementAndGet(); // the session is not idle while its decode runs, used or not
-        boolean taken = pipeline.inference().submitIfIdle(() -> {
+        Runnable task = () -> {
             try {
                 decode.run(pipeline.engine(), s.samples(), options);
                 // heard before the silence window closes: its text is also the utterance's latest interim text
@@ -473,20 +484,44 @@ public final class TranscriptionSession implements AutoCloseable {
             } finally {
                 outstanding.decrementAndGet();
             }
-        });
-        if (taken) {
-            earlyFor = s;
-            early = decode;
-            EARLY_STARTED.increment();
-        } else {
+        };
+        outstanding.incrementAndGet(); // the session is not idle while its decode waits or runs, used or not
+        earlyFor = s;
+        early = decode;
+        earlyWait = new InferenceExecutor.Waiting() {
+            @Override
+            public Runnable take() {
+                if (!decode.take()) {
+                    return null;
+                }
+                EARLY_STARTED.increment();
+                return task;
+            }
+
+            @Override
+            public void refused(RejectedExecutionException e) {
+                decode.refused(e);
+                outstanding.decrementAndGet();
+            }
+        };
+        pipeline.inference().whenIdle(earlyWait);
+    }
+
+    /** Forgets the pause's early decode; one still waiting for a worker never runs. */
+    private void dropEarly() {
+        if (early != null && early.cancel()) {
+            pipeline.inference().forget(earlyWait);
             outstanding.decrementAndGet();
         }
+        early = null;
+        earlyFor = null;
+        earlyWait = null;
     }
 
     private void enqueue(SpeechSegment s, TranscribeOptions options) {
-        EarlyDecode decoded = early != null && early.covers(s) ? early : null;
-        early = null;
-        earlyFor = null;
+        EarlyDecode covering = early != null && early.covers(s) ? early : null;
+        dropEarly(); // one that no worker came for in the whole silence window is cancelled: decoded as a final
+        EarlyDecode decoded = covering != null && covering.taken() ? covering : null;
         ClosedSegment segment = new ClosedSegment(nextId++, s.startMs(), s.endMs(), s.samples());
         listener.segmentClosed(segment);
         outstanding.incrementAndGet();
@@ -598,6 +633,7 @@ public final class TranscriptionSession implements AutoCloseable {
         closed = true;
         audio.execute(() -> {
             countClosingTurn(false);
+            dropEarly();
             segmenter.close();
         });
         pump();

@@ -54,6 +54,98 @@ class InferenceExecutorTest {
         }
     }
 
+    /** Work given to whenIdle waits behind finals, goes before interim work, and a cancelled one never runs. */
+    @Test
+    void waitingWorkTakesTheNextIdleWorkerAfterTheFinalsBeforeOtherOptionalWork() throws Exception {
+        try (InferenceExecutor pool = new InferenceExecutor("test", 1, 4)) {
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch running = new CountDownLatch(1);
+            pool.submit(() -> {
+                running.countDown();
+                await(release);
+            });
+            assertTrue(running.await(5, TimeUnit.SECONDS));
+            java.util.List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            CountDownLatch finalDone = new CountDownLatch(1);
+            pool.submit(() -> {
+                order.add("final");
+                finalDone.countDown();
+            });
+            CountDownLatch pauseDone = new CountDownLatch(1);
+            AtomicInteger cancelledRuns = new AtomicInteger();
+            InferenceExecutor.Waiting cancelled = waiting(cancelledRuns::incrementAndGet);
+            pool.whenIdle(cancelled);
+            pool.whenIdle(waiting(() -> {
+                order.add("pause");
+                pauseDone.countDown();
+            }));
+            assertEquals(2, pool.waiting(), "no worker is idle: both wait");
+            pool.forget(cancelled);
+            assertEquals(1, pool.optionalKeepsFree(), "while work waits, interim text takes no worker");
+            assertFalse(pool.submitIfIdle(() -> order.add("interim"), pool.optionalKeepsFree()));
+            release.countDown();
+            assertTrue(pauseDone.await(5, TimeUnit.SECONDS), "the worker came free and took the waiting work");
+            assertTrue(finalDone.await(5, TimeUnit.SECONDS));
+            assertEquals(java.util.List.of("final", "pause"), order, "the queued final first");
+            waitIdle(pool);
+            assertEquals(0, pool.waiting());
+            assertEquals(0, cancelledRuns.get(), "forgotten work never runs");
+            assertEquals(0, pool.optionalKeepsFree());
+
+            CountDownLatch atOnce = new CountDownLatch(1);
+            pool.whenIdle(waiting(atOnce::countDown));
+            assertTrue(atOnce.await(5, TimeUnit.SECONDS), "an idle worker takes it at once");
+        }
+    }
+
+    @Test
+    void waitingWorkTheExecutorCannotRunIsRefusedNotLost() throws Exception {
+        InferenceExecutor pool = new InferenceExecutor("test", 1, 4);
+        CountDownLatch release = new CountDownLatch(1);
+        pool.submit(() -> await(release));
+        CountDownLatch refused = new CountDownLatch(1);
+        pool.whenIdle(new InferenceExecutor.Waiting() {
+            @Override
+            public Runnable take() {
+                return () -> { };
+            }
+
+            @Override
+            public void refused(java.util.concurrent.RejectedExecutionException e) {
+                refused.countDown();
+            }
+        });
+        Thread drain = new Thread(() -> {
+            try {
+                pool.drain(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        drain.start();
+        for (int i = 0; i < 500 && !pool.pool().isShutdown(); i++) {
+            Thread.sleep(10);
+        }
+        release.countDown();
+        assertTrue(refused.await(5, TimeUnit.SECONDS), "taken while the executor shut down: told so");
+        drain.join(5_000);
+        pool.close();
+    }
+
+    private static InferenceExecutor.Waiting waiting(Runnable task) {
+        return new InferenceExecutor.Waiting() {
+            @Override
+            public Runnable take() {
+                return task;
+            }
+
+            @Override
+            public void refused(java.util.concurrent.RejectedExecutionException e) {
+                throw new AssertionError("refused", e);
+            }
+        };
+    }
+
     @Test
     void aThrowingTaskStillFreesItsWorker() throws Exception {
         try (InferenceExecutor pool = new InferenceExecutor("test", 1, 1)) {

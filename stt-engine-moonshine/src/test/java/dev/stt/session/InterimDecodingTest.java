@@ -128,12 +128,12 @@ class InterimDecodingTest {
         String completed = listener.results.getFirst().transcript().text();
         assertEquals(completed, last.text());
 
-        // due as the utterance grows by three quarters (1, 1.75, 3.1, 5.4, 9.4 s), not every 500 ms (20 decodes)
+        // due at 1, 1.75, 3, 6 s of the utterance, not every 500 ms (20 decodes)
         assertTrue(interim.size() >= 4 && interim.size() <= 6, interim.toString());
-        double point = RATE;
-        for (int k = 0; k < interim.size() - 1; k++, point *= 1 + TranscriptionSession.INTERIM_GROWTH) {
+        long point = TranscriptionSession.INTERIM_POINTS_MS[0] * (long) RATE / 1000;
+        for (int k = 0; k < interim.size() - 1; k++, point = TranscriptionSession.nextInterimPoint(point)) {
             // (the last may be the early decode, at the pause)
-            assertTrue(interim.get(k).samples() >= (long) point, "decode " + k + " before its point: " + interim);
+            assertTrue(interim.get(k).samples() >= point, "decode " + k + " before its point: " + interim);
             assertTrue(k == 0 || interim.get(k).samples() > interim.get(k - 1).samples(), interim.toString());
         }
         // each decode begins with what the ones before agreed, and checks one of them as its draft

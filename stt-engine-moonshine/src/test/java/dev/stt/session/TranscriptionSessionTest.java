@@ -341,6 +341,61 @@ class TranscriptionSessionTest {
     }
 
     @Test
+    void aPauseThatFindsEveryWorkerBusyIsDecodedAsSoonAsOneFreesNotAtItsNextAudio() throws Exception {
+        CountingEngine counting = new CountingEngine();
+        Recorder r = new Recorder();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (InferenceExecutor inference = new InferenceExecutor("test-inference", 1, 16)) {
+            Pipeline p = new Pipeline(vad, counting, audioPool, inference);
+            try (TranscriptionSession s = p.open(SessionConfig.DEFAULTS, r)) {
+                inference.submit(() -> awaitQuietly(release)); // another session's final
+                feed(s, toSpeechEnd(clip("librispeech/1089-134691-0000.wav")));
+                feed(s, new float[16_000 * 3 / 10]);
+                awaitCondition(() -> inference.waiting() == 1);
+                assertEquals(List.of(), counting.lengths, "no idle worker: the pause's decode waits");
+                release.countDown(); // no more audio: the worker that frees takes it
+                awaitCondition(() -> !counting.lengths.isEmpty());
+                assertTrue(r.closed.isEmpty(), "decoded within the pause");
+                feed(s, new float[16_000 * 2]);
+                awaitCondition(() -> r.answered.size() == 1);
+                awaitIdle(s);
+            }
+        }
+        assertEquals(1, counting.lengths.size(), "the early decode answered the segment: " + counting.lengths);
+        assertTrue(TextNormalizer.normalize(r.texts.get(0)).contains("he could wait no longer"), r.events().toString());
+    }
+
+    @Test
+    void aPauseNoWorkerCameForIsTranscribedAtItsCloseAndItsWaitIsForgotten() throws Exception {
+        CountingEngine counting = new CountingEngine();
+        Recorder r = new Recorder();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (InferenceExecutor inference = new InferenceExecutor("test-inference", 1, 16)) {
+            Pipeline p = new Pipeline(vad, counting, audioPool, inference);
+            try (TranscriptionSession s = p.open(SessionConfig.DEFAULTS, r)) {
+                inference.submit(() -> awaitQuietly(release));
+                feed(s, toSpeechEnd(clip("librispeech/1089-134691-0000.wav")));
+                feed(s, new float[16_000 * 2]);
+                awaitCondition(() -> r.closed.size() == 1);
+                assertEquals(0, inference.waiting(), "the segment closed: its early decode no longer waits");
+                release.countDown();
+                awaitCondition(() -> r.answered.size() == 1);
+                awaitIdle(s);
+            }
+        }
+        assertEquals(1, counting.lengths.size(), "decoded once, as a final: " + counting.lengths);
+        assertTrue(TextNormalizer.normalize(r.texts.get(0)).contains("he could wait no longer"), r.events().toString());
+    }
+
+    private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void withoutEarlyDecodingTheSegmentIsTranscribedOnlyOnceClosed() throws Exception {
         CountingEngine counting = new CountingEngine();
         Recorder r = new Recorder();
