@@ -34,8 +34,10 @@ public interface SessionListener {
      * precedes the utterance's {@link #segmentClosed}.
      *
      * @param utteranceStartMs where the open utterance started, as its {@link #speechStarted} said
+     * @param settled          what the decodes of this utterance have settled so far ({@link SettledText}):
+     *                         it only grows, and the utterance's final transcript begins with it
      */
-    default void interim(long utteranceStartMs, String text) {
+    default void interim(long utteranceStartMs, String text, String settled) {
     }
 
     void failed(ClosedSegment segment, String reason);

@@ -5,9 +5,10 @@ package dev.stt.session;
  * longest run of words two consecutive decodes share, as the newer decode writes them, up to a word the
  * newer one goes on after (a word still being spoken may change). Words are compared without case and
  * without the punctuation around them: a decode of audio cut mid-sentence ends it ("He hoped."), the next
- * one goes on ("He hoped there"), and the words are the same. It only grows. The session feeds it to the
- * next decode as the text to begin with, and the decode before as the draft to check, so agreed words are
- * never decoded twice; the Realtime door sends its growth as deltas. Not thread-safe; one per utterance.
+ * one goes on ("He hoped there"), and the words are the same. A decode of audio that ends in a pause
+ * ({@link #onPauseDecode}) settles all its words but the last by itself. It only grows. The session feeds it
+ * to the next decode as the text to begin with, and the decode before as the draft to check, so agreed words
+ * are never decoded twice; the doors send its growth as deltas. Not thread-safe; one per utterance.
  */
 public final class SettledText {
 
@@ -46,6 +47,27 @@ public final class SettledText {
         String added = stable.substring(settled.length());
         settled = stable;
         return added;
+    }
+
+    /**
+     * Takes a decode of the utterance heard up to a pause (the speaker stopped: no word was cut by the end of
+     * the audio). Besides what it agrees with the decode before, all its words but the last are settled by
+     * it alone when it begins with the settled text, as a decode that continued it does: under load a turn
+     * may have had no interim decode to agree with, and this is its text half a second before the final. The
+     * last word waits: its punctuation depends on whether speech comes back. Returns what was added.
+     */
+    public String onPauseDecode(String decode) {
+        String before = settled;
+        onDecode(decode);
+        String text = decode == null ? "" : decode.strip();
+        java.util.List<int[]> w = words(text);
+        if (w.size() >= 2) {
+            String allButLast = text.substring(0, w.get(w.size() - 2)[1]) + " ";
+            if (allButLast.length() > settled.length() && allButLast.startsWith(settled)) {
+                settled = allButLast;
+            }
+        }
+        return settled.substring(before.length());
     }
 
     /**

@@ -354,7 +354,7 @@ public final class TranscriptionSession implements AutoCloseable {
                     }
                 }
                 String text = pipeline.engine().transcribe(audio, options).text();
-                if (!reportInterim(asOf, startMs, text, to)) {
+                if (!reportInterim(asOf, startMs, text, to, false)) {
                     INTERIM_DROPPED.increment();
                 }
             } catch (RuntimeException e) {
@@ -394,18 +394,20 @@ public final class TranscriptionSession implements AutoCloseable {
      * Hands a decode of the open utterance (through sample {@code heardThrough}) to the listener and to the
      * agreement the next decodes begin with.
      *
+     * @param atPause the audio ends in a pause (the early decode): its words are whole
      * @return false when the utterance has closed since (the text is stale and was not reported)
      */
-    private boolean reportInterim(long asOf, long startMs, String text, long heardThrough) {
+    private boolean reportInterim(long asOf, long startMs, String text, long heardThrough, boolean atPause) {
         synchronized (interimLock) {
             if (asOf != utterance || closed) {
                 return false;
             }
-            if (!agreement.onDecode(text).isEmpty()) {
+            String added = atPause ? agreement.onPauseDecode(text) : agreement.onDecode(text);
+            if (!added.isEmpty()) {
                 agreedThrough = heardThrough;
             }
             INTERIM_REPORTED.increment();
-            listener.interim(startMs, text);
+            listener.interim(startMs, text, agreement.settled());
             return true;
         }
     }
@@ -479,7 +481,7 @@ public final class TranscriptionSession implements AutoCloseable {
                 // heard before the silence window closes: its text is also the utterance's latest interim text
                 Transcript t = decode.transcript();
                 if (interim && t != null) {
-                    reportInterim(asOf, startMs, t.text(), s.endSample());
+                    reportInterim(asOf, startMs, t.text(), s.endSample(), true);
                 }
             } finally {
                 outstanding.decrementAndGet();

@@ -91,11 +91,19 @@ class InterimDecodingTest {
 
     static final class Listener implements SessionListener {
         final List<String> interim = Collections.synchronizedList(new ArrayList<>());
+        final List<String> settled = Collections.synchronizedList(new ArrayList<>());
+        volatile int closedSegments;
         final List<SegmentResult> results = Collections.synchronizedList(new ArrayList<>());
 
         @Override
-        public void interim(long utteranceStartMs, String text) {
+        public void interim(long utteranceStartMs, String text, String settled) {
             interim.add(text);
+            this.settled.add(settled);
+        }
+
+        @Override
+        public void segmentClosed(ClosedSegment segment) {
+            closedSegments++;
         }
 
         @Override
@@ -167,6 +175,37 @@ class InterimDecodingTest {
         List<SpeechSegment> segments = SpeechSegments.detect(vad, stew, RATE, VadOptions.DEFAULTS);
         assertEquals(1, segments.size());
         return segments.getFirst().samples();
+    }
+
+    @Test
+    void aTurnWhoseInterimDecodesFoundNoWorkerGetsItsTextSettledAtThePause() throws Exception {
+        Listener listener = new Listener();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (InferenceExecutor inference = new InferenceExecutor("test-inference", 1, 16)) {
+            Pipeline p = new Pipeline(vad, engine, audioPool, inference);
+            try (TranscriptionSession s = p.open(SessionConfig.DEFAULTS.withInterimIntervalMs(500), listener)) {
+                inference.submit(() -> {
+                    try {
+                        release.await(60, TimeUnit.SECONDS); // other sessions' finals hold the only worker
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                feed(s, toSpeechEnd(stew), 0);
+                feed(s, new float[RATE * 3 / 10], 0);
+                awaitCondition(() -> inference.waiting() == 1);
+                assertEquals(List.of(), listener.interim, "no worker: no interim decode ran");
+                release.countDown();
+                awaitCondition(() -> !listener.settled.isEmpty());
+                assertEquals(0, listener.closedSegments, "settled within the pause, before the turn closed");
+                String settled = listener.settled.getLast();
+                assertTrue(settled.split(" ").length >= 10, "all but the last word of the pause's decode: '" + settled + "'");
+                feed(s, new float[RATE * 2], 0);
+                awaitCondition(() -> listener.results.size() == 1);
+                String completed = listener.results.getFirst().transcript().text();
+                assertTrue(completed.startsWith(settled.strip()), completed + " / " + settled);
+            }
+        }
     }
 
     @Test

@@ -1,12 +1,10 @@
 package dev.stt.protocol;
 
-import dev.stt.session.SettledText;
-
 /**
- * Turns repeated decodes of one growing speech segment into {@code delta} events whose concatenation is
+ * Turns the settled text of one growing speech segment into {@code delta} events whose concatenation is
  * exactly the item's {@code completed} transcript.
  *
- * <p>Only stable text is sent: what two consecutive decodes agree on ({@link SettledText}). Deltas never
+ * <p>Only stable text is sent: what the session's decodes settled ({@link dev.stt.session.SettledText}). Deltas never
  * retract: once text is sent it stays the start of the item's transcript. The final decode normally starts
  * with what was sent (the session forces it), and then {@code completed} is simply that decode. When it does
  * not (an engine that cannot force it, and the model changed its mind after hearing more), {@code completed}
@@ -16,16 +14,24 @@ import dev.stt.session.SettledText;
  */
 public final class InterimTranscript {
 
-    private final SettledText agreement = new SettledText();
+    private String sent = "";
 
     /** What has been sent as deltas so far. */
     public String sent() {
-        return agreement.settled();
+        return sent;
     }
 
-    /** Takes an interim decode of the segment so far; returns the next delta to send, or "" for none. */
-    public String onInterimDecode(String decode) {
-        return agreement.onDecode(decode);
+    /**
+     * Takes the segment's settled text so far (it only grows); returns the next delta to send, or "" for none.
+     * Text that does not continue what was sent is not sent.
+     */
+    public String onSettled(String settled) {
+        if (settled == null || settled.length() <= sent.length() || !settled.startsWith(sent)) {
+            return "";
+        }
+        String delta = settled.substring(sent.length());
+        sent = settled;
+        return delta;
     }
 
     /** The item's final text, which always starts with {@link #sent()}. */
@@ -47,9 +53,5 @@ public final class InterimTranscript {
     /** The last delta: what {@code completed} adds to what was sent. */
     public String finalDelta(String completed) {
         return completed.substring(Math.min(sent().length(), completed.length()));
-    }
-
-    static String stablePrefix(String a, String b) {
-        return SettledText.stablePrefix(a, b);
     }
 }

@@ -1,5 +1,6 @@
 package dev.stt.protocol;
 
+import dev.stt.session.SettledText;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -11,9 +12,11 @@ class InterimTranscriptTest {
 
     /** Feeds decodes, then a final one; returns deltas + final delta, and checks they concatenate to completed. */
     private static String run(List<String> interim, String finalDecode, StringBuilder deltas) {
+        SettledText agreement = new SettledText();
         InterimTranscript t = new InterimTranscript();
         for (String d : interim) {
-            deltas.append(t.onInterimDecode(d));
+            agreement.onDecode(d);
+            deltas.append(t.onSettled(agreement.settled()));
         }
         String completed = t.complete(finalDecode);
         deltas.append(t.finalDelta(completed));
@@ -22,14 +25,13 @@ class InterimTranscriptTest {
     }
 
     @Test
-    void onlyWordsTwoDecodesAgreeOnAreSent() {
+    void eachDeltaIsWhatTheSettledTextGrewBy() {
         InterimTranscript t = new InterimTranscript();
-        assertEquals("", t.onInterimDecode("And so my"));
-        // the second decode goes on after "my": the first one's last word was a whole word
-        assertEquals("And so my ", t.onInterimDecode("And so my fell"));
-        // "fell" was cut by the end of the audio: held back until a decode agrees on the word
-        assertEquals("", t.onInterimDecode("And so my fellow Amer"));
-        assertEquals("fellow ", t.onInterimDecode("And so my fellow Americans, ask"));
+        assertEquals("", t.onSettled(""));
+        assertEquals("And so my ", t.onSettled("And so my "));
+        assertEquals("", t.onSettled("And so my "));
+        assertEquals("fellow ", t.onSettled("And so my fellow "));
+        assertEquals("", t.onSettled("And so, my fellow Americans "), "text that does not continue what was sent is not sent");
         assertEquals("And so my fellow ", t.sent());
     }
 
@@ -46,45 +48,6 @@ class InterimTranscriptTest {
         String completed = run(List.of("And so my fellow", "And so my fellow citizens"), "And so, my fellow Americans.", deltas);
         assertTrue(completed.startsWith("And so my "), completed);
         assertEquals("And so my fellow Americans.", completed);
-    }
-
-    @Test
-    void aLaterInterimDecodeThatDisagreesSendsNothingNew() {
-        InterimTranscript t = new InterimTranscript();
-        t.onInterimDecode("the cat sat");
-        assertEquals("the cat sat ", t.onInterimDecode("the cat sat on"));
-        assertEquals("", t.onInterimDecode("a cat sat on the"));
-        assertEquals("", t.onInterimDecode("a cat sat on the mat"));
-        assertEquals("the cat sat ", t.sent());
-    }
-
-    @Test
-    void aNewerDecodeThatStopsShortAgreesOnlyOnWholeWords() {
-        InterimTranscript t = new InterimTranscript();
-        t.onInterimDecode("ask not what your");
-        assertEquals("ask not ", t.onInterimDecode("ask not"));
-        assertEquals("", t.onInterimDecode("ask no"));
-        assertEquals("ask not ", t.sent());
-    }
-
-    @Test
-    void theFullStopOfAnAudioCutMidSentenceDoesNotHoldItsWordBack() {
-        InterimTranscript t = new InterimTranscript();
-        t.onInterimDecode("He hoped.");
-        assertEquals("He hoped ", t.onInterimDecode("He hoped there would be stew for."));
-        // case and punctuation around a word change as sentences are re-cut: the newer decode's form is sent
-        assertEquals("there would be stew for ", t.onInterimDecode("He hoped there would be stew for dinner, turnips."));
-        InterimTranscript u = new InterimTranscript();
-        u.onInterimDecode("And so my fellow Americans. Ask.");
-        assertEquals("And so my fellow Americans ask ", u.onInterimDecode("And so my fellow Americans ask not what"));
-    }
-
-    @Test
-    void anEmptyDecodeDoesNotTakeTheWordsBack() {
-        InterimTranscript t = new InterimTranscript();
-        t.onInterimDecode("He could weigh.");
-        assertEquals("", t.onInterimDecode(""));
-        assertEquals("He could ", t.onInterimDecode("He could wait no"));
     }
 
     @Test

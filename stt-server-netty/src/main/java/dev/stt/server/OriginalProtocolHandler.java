@@ -158,9 +158,9 @@ final class OriginalProtocolHandler extends WebSocketSessionHandler {
         }
 
         @Override
-        public void interim(long utteranceStartMs, String text) {
+        public void interim(long utteranceStartMs, String text, String settled) {
             synchronized (OriginalProtocolHandler.this) {
-                String delta = interim == null ? "" : interim.onInterimDecode(text);
+                String delta = interim == null ? "" : interim.onSettled(settled);
                 if (!delta.isEmpty()) {
                     send(ctx, OriginalProtocol.transcriptDelta(delta, utteranceStartMs));
                 }

@@ -458,11 +458,11 @@ final class RealtimeTranscriptionHandler extends WebSocketSessionHandler {
         }
 
         @Override
-        public void interim(long utteranceStartMs, String text) {
+        public void interim(long utteranceStartMs, String text, String settled) {
             synchronized (RealtimeTranscriptionHandler.this) {
                 InterimTranscript t = openItem == null ? null : interim.get(openItem);
                 if (t != null) {
-                    String delta = t.onInterimDecode(text);
+                    String delta = t.onSettled(settled);
                     if (!delta.isEmpty()) {
                         send(ctx, events.transcriptionDelta(openItem, delta));
                     }
