@@ -58,7 +58,7 @@ public final class InferenceExecutor implements AutoCloseable {
     }
 
     /**
-     * The lane for optional work (interim text, early decodes): runs {@code task} only if a worker is free
+     * The lane for optional work (interim text): runs {@code task} only if a worker is free
      * and no other task waits, so it never sits in the queue in front of a final transcript; otherwise it
      * is dropped, as it would be stale by the time a worker got to it.
      *
@@ -71,8 +71,8 @@ public final class InferenceExecutor implements AutoCloseable {
     /**
      * The same, leaving {@code keepFree} workers idle for finals: with it, a final that closes while optional
      * work runs finds a worker at once instead of waiting for that work to end (an ONNX run cannot be
-     * interrupted). Interim text keeps one worker free where there are two or more; early decodes, which
-     * answer a closing turn themselves, may take the last one.
+     * interrupted). Interim text leaves {@link #optionalKeepsFree()}; early decodes, which answer a closing
+     * turn themselves, wait for a worker with {@link #whenIdle} instead.
      */
     public boolean submitIfIdle(Runnable task, int keepFree) {
         int b;
