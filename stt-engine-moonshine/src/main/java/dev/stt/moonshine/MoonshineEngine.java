@@ -3,6 +3,7 @@ package dev.stt.moonshine;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.stt.engine.Device;
 import dev.stt.engine.EngineConfig;
 import dev.stt.engine.SttEngine;
 import dev.stt.engine.TranscribeOptions;
@@ -17,6 +18,7 @@ import dev.stt.onnx.decoder.LogProbabilities;
 import dev.stt.onnx.decoder.LogitsFilter;
 import dev.stt.onnx.decoder.MergedDecoderLoop;
 import dev.stt.onnx.graph.AttentionDecoder;
+import dev.stt.onnx.graph.QuantizedLogits;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -162,8 +164,11 @@ public final class MoonshineEngine implements SttEngine {
         SentencePieceVocabulary vocabulary = SentencePieceVocabulary.fromLlamaTokenizerJs(dir.resolve("llama-tokenizer.js"));
         OrtSession encoder = null;
         try {
-            encoder = OnnxSessions.open(dir.resolve("encoder_model.onnx"), config.device(), config.intraThreads()).session();
-            OnnxSessions.OpenedSession opened = OnnxSessions.open(dir.resolve("decoder_model_merged.onnx"), config.device(), DECODER_THREADS);
+            OnnxSessions.OpenedSession encoding = OnnxSessions.open(dir.resolve("encoder_model.onnx"), config.device(), config.intraThreads());
+            encoder = encoding.session();
+            // where the encoder found no GPU, neither will the decoder: asked for the CPU, it computes its logits in int8
+            Device decoderDevice = encoding.device() == Device.CPU ? Device.CPU : config.device();
+            OnnxSessions.OpenedSession opened = QuantizedLogits.open(dir.resolve("decoder_model_merged.onnx"), decoderDevice, DECODER_THREADS);
             OrtSession decoder = opened.session();
             try {
                 MoonshineEngine engine = new MoonshineEngine(model, encoder, decoder, vocabulary,

@@ -31,6 +31,19 @@ public final class OnnxSessions {
      * @return the session and the device it really runs on
      */
     public static OpenedSession open(Path model, Device device, int intraThreads) throws OrtException {
+        return open(model.getFileName().toString(), device, intraThreads, (env, opts) -> env.createSession(model.toString(), opts));
+    }
+
+    /** The same for a model held in memory (a graph edited at load); {@code name} is for messages only. */
+    public static OpenedSession open(byte[] model, String name, Device device, int intraThreads) throws OrtException {
+        return open(name, device, intraThreads, (env, opts) -> env.createSession(model, opts));
+    }
+
+    private interface SessionFactory {
+        OrtSession create(OrtEnvironment env, OrtSession.SessionOptions opts) throws OrtException;
+    }
+
+    private static OpenedSession open(String name, Device device, int intraThreads, SessionFactory factory) throws OrtException {
         OrtEnvironment env = environment();
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -65,11 +78,11 @@ public final class OnnxSessions {
                     if (FALLBACK_LOGGED.compareAndSet(false, true)) {
                         log.info("CUDA is not usable ({}); running on the CPU", e.getMessage());
                     } else {
-                        log.debug("CUDA is not usable; {} runs on the CPU", model.getFileName());
+                        log.debug("CUDA is not usable; {} runs on the CPU", name);
                     }
                 }
             }
-            return new OpenedSession(env.createSession(model.toString(), opts), actual);
+            return new OpenedSession(factory.create(env, opts), actual);
         }
     }
 

@@ -3,7 +3,6 @@ package dev.stt.onnx.graph;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.stt.engine.Device;
-import dev.stt.onnx.OnnxSessions;
 import dev.stt.onnx.decoder.MergedDecoderLoop;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,7 +23,8 @@ public record AttentionDecoder(OrtSession session, MergedDecoderLoop loop) imple
         Path edited = AttentionGraphCache.ensure(decoderFile);
         OrtSession session;
         try {
-            session = OnnxSessions.open(edited, device, intraThreads).session();
+            // computed as the plain decoder computes its logits, so word-timed decodes say the same words
+            session = QuantizedLogits.open(edited, device, intraThreads).session();
         } catch (OrtException e) {
             throw new IOException("cannot open the attention-exposing decoder " + edited + ": " + e.getMessage(), e);
         }
