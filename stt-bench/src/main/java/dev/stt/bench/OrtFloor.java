@@ -8,6 +8,7 @@ import dev.stt.model.ModelStore;
 import dev.stt.moonshine.MoonshineEngine;
 import dev.stt.onnx.LiveTensors;
 import dev.stt.onnx.OnnxSessions;
+import dev.stt.onnx.graph.QuantizedLogits;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -42,8 +43,9 @@ public final class OrtFloor {
         List<BenchClip> clips = BenchClip.load(a.string("speech", null));
         Path dir = ModelStore.fromEnvironment().ensure("moonshine-tiny");
         try (OrtSession encoder = OnnxSessions.open(dir.resolve("encoder_model.onnx"), Device.CPU, threads).session();
-             // the decoder on the engine's own thread count, so the floor and the engine differ only in the pipeline
-             OrtSession decoder = OnnxSessions.open(dir.resolve("decoder_model_merged.onnx"), Device.CPU,
+             // the decoder as the engine opens it (thread count, int8 logits), so the floor and the engine differ
+             // only in the pipeline
+             OrtSession decoder = QuantizedLogits.open(dir.resolve("decoder_model_merged.onnx"), Device.CPU,
                      Math.min(threads, MoonshineEngine.DECODER_THREADS)).session()) {
             run(encoder, decoder, clips.get(0).samples()); // warm-up
             double audio = 0;
