@@ -323,10 +323,7 @@ public final class TranscriptionSession implements AutoCloseable {
         InferenceExecutor workers = pipeline.inference();
         int keepFree = workers.optionalKeepsFree();
         if (interimRunning.get() || !workers.hasIdleWorker(keepFree)) {
-            if (!interimSkipCounted) {
-                INTERIM_SKIPPED.increment();
-                interimSkipCounted = true;
-            }
+            countInterimSkipped();
             return;
         }
         long from = recent.startOf(utteranceStart);
@@ -372,8 +369,13 @@ public final class TranscriptionSession implements AutoCloseable {
             interimSkipCounted = false;
         } else {
             interimRunning.set(false);
+            countInterimSkipped();
         }
-        if (!taken && !interimSkipCounted) {
+    }
+
+    /** Counts the decode now due as skipped once, however many chunks it is retried with. */
+    private void countInterimSkipped() {
+        if (!interimSkipCounted) {
             INTERIM_SKIPPED.increment();
             interimSkipCounted = true;
         }

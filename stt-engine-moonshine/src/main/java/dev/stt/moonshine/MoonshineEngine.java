@@ -180,14 +180,21 @@ public final class MoonshineEngine implements SttEngine {
                 throw e;
             }
         } catch (OrtException e) {
-            if (encoder != null) {
-                try {
-                    encoder.close();
-                } catch (OrtException ignored) {
-                    // the open failure is the error worth reporting
-                }
-            }
+            closeQuietly(encoder);
             throw new IOException("cannot open moonshine model in " + dir + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(encoder); // the decoder's graph could not be read for its int8 logits
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (OrtException ignored) {
+                // the open failure is the error worth reporting
+            }
         }
     }
 
