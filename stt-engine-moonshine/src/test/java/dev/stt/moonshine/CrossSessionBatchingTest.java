@@ -142,15 +142,13 @@ class CrossSessionBatchingTest {
             assertEquals(0, flood.failed.get());
             for (int i = 0; i < flood.results.size(); i++) {
                 assertEquals(i + 1, flood.results.get(i).segment().id(), "flooding session's results in order");
-                assertEquals(unbatched.get(i), TextNormalizer.normalize(flood.results.get(i).transcript().text()),
-                        "flooding segment " + (i + 1) + " differs from its unbatched transcript");
+                assertSameWords(unbatched.get(i), flood.results.get(i).transcript().text(), "flooding segment " + (i + 1));
             }
             assertEquals(audio.size(), flood.results.size(), "one segment per clip in the flooding session");
             for (int i = 0; i < light.size(); i++) {
                 Collected c = light.get(i);
                 assertEquals(1, c.results.size(), "light session " + i + " got " + c.results.size() + " results");
-                assertEquals(unbatched.get(i + 1), TextNormalizer.normalize(c.results.get(0).transcript().text()),
-                        "light session " + i + " differs from its unbatched transcript");
+                assertSameWords(unbatched.get(i + 1), c.results.get(0).transcript().text(), "light session " + i);
                 assertTrue(c.lastAnswerNanos < flood.lastAnswerNanos,
                         "light session " + i + " waited until the flooding session was done: starved");
             }
@@ -160,5 +158,16 @@ class CrossSessionBatchingTest {
         } finally {
             audioPool.shutdownNow();
         }
+    }
+
+    /**
+     * A batched segment says what it says alone, give or take a near tie: it is padded to its batch's longest
+     * (at most 1.2x its length), and the int8 export quantizes each activation with one scale over the whole
+     * batch (DynamicQuantizeLinear), so its numbers depend a little on its batch-mates. Seen on an AVX2 machine:
+     * "flour fattened sauce" alone, "flour fat and sauce" in a batch.
+     */
+    private static void assertSameWords(String unbatched, String batched, String what) {
+        int errors = dev.stt.eval.WordErrorRate.score(unbatched, TextNormalizer.normalize(batched)).errors();
+        assertTrue(errors <= 2, what + " differs from its unbatched transcript by " + errors + " words: '" + batched + "' / '" + unbatched + "'");
     }
 }
