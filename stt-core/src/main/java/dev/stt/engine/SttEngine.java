@@ -36,6 +36,15 @@ public interface SttEngine extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether {@link TranscribeOptions#provisionalTokens()} is honoured: a provisional decode stops short of the
+     * words the model is unsure of, so a caller may show all its words but the last as settled. Engines that
+     * ignore it return a whole decode, whose last words the end of the audio may have cut.
+     */
+    default boolean decodesProvisionally() {
+        return false;
+    }
+
     default Transcript transcribe(float[] samples) {
         return transcribe(samples, TranscribeOptions.DEFAULTS);
     }

@@ -14,9 +14,14 @@ package dev.stt.engine;
  * @param draft      a likely transcript (the previous decode of this audio's start): an engine may check
  *                   it in one pass instead of decoding it token by token; it changes the cost, not the
  *                   text. Null for none
+ * @param provisionalTokens 0 for a decode whose text is final. Above 0, a provisional decode of audio that is
+ *                   still being spoken (interim text): at most this many tokens after the prefix, ending before
+ *                   the first token the model is unsure of, so that what it returns, but for its last word, is
+ *                   text more audio would not change; stopping so is not a runaway. Honoured where
+ *                   {@link SttEngine#decodesProvisionally()}, else ignored
  */
 public record TranscribeOptions(String language, String prompt, boolean timestamps, boolean translate, int beamSize,
-                                String prefix, String draft) {
+                                String prefix, String draft, int provisionalTokens) {
 
     public static final TranscribeOptions DEFAULTS = new TranscribeOptions(null, null, false, false, 1);
 
@@ -24,36 +29,44 @@ public record TranscribeOptions(String language, String prompt, boolean timestam
         if (beamSize < 1) {
             throw new IllegalArgumentException("beamSize must be >= 1, got " + beamSize);
         }
+        if (provisionalTokens < 0) {
+            throw new IllegalArgumentException("provisionalTokens must be >= 0, got " + provisionalTokens);
+        }
         prefix = prefix == null || prefix.isBlank() ? null : prefix.strip();
         draft = draft == null || draft.isBlank() ? null : draft.strip();
     }
 
     public TranscribeOptions(String language, String prompt, boolean timestamps, boolean translate, int beamSize) {
-        this(language, prompt, timestamps, translate, beamSize, null, null);
+        this(language, prompt, timestamps, translate, beamSize, null, null, 0);
     }
 
     /** The same options for text that must begin with {@code prefix}, with {@code draft} as the likely whole. */
     public TranscribeOptions continuing(String prefix, String draft) {
-        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize, prefix, draft);
+        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize, prefix, draft, provisionalTokens);
+    }
+
+    /** The same options for a provisional decode of at most {@code tokens} tokens after the prefix (0: final text). */
+    public TranscribeOptions provisional(int tokens) {
+        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize, prefix, draft, tokens);
     }
 
     public TranscribeOptions withLanguage(String language) {
-        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize, prefix, draft);
+        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize, prefix, draft, provisionalTokens);
     }
 
     public TranscribeOptions withPrompt(String prompt) {
-        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize, prefix, draft);
+        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize, prefix, draft, provisionalTokens);
     }
 
     public TranscribeOptions withTimestamps(boolean timestamps) {
-        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize, prefix, draft);
+        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize, prefix, draft, provisionalTokens);
     }
 
     public TranscribeOptions withTranslate(boolean translate) {
-        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize, prefix, draft);
+        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize, prefix, draft, provisionalTokens);
     }
 
     public TranscribeOptions withBeamSize(int beamSize) {
-        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize, prefix, draft);
+        return new TranscribeOptions(language, prompt, timestamps, translate, beamSize, prefix, draft, provisionalTokens);
     }
 }

@@ -14,15 +14,31 @@ import java.util.List;
  * @param avgLogProb  mean log-probability of the emitted tokens (NaN if unknown)
  * @param noSpeechProb the model's probability that the segment holds no speech (NaN if unknown)
  * @param suppressed  why the text was withheld by a hallucination guard, or null when it was not
+ * @param unsureTail  of a provisional decode ({@link TranscribeOptions#provisionalTokens()}), the words after
+ *                    {@code text}, which then holds only those more audio would not change: from the first word
+ *                    the model was unsure of on, or else its last word, which the end of the audio may have cut.
+ *                    Empty for every other decode
  */
 public record Transcript(String text, String language, double start, double end,
                          List<TimedText> segments, List<WordTiming> words,
-                         double avgLogProb, double noSpeechProb, String suppressed) {
+                         double avgLogProb, double noSpeechProb, String suppressed, String unsureTail) {
 
     public Transcript {
         text = text == null ? "" : text;
+        unsureTail = unsureTail == null ? "" : unsureTail;
         segments = List.copyOf(segments);
         words = List.copyOf(words);
+    }
+
+    /** A decode whose text is all there is (not provisional). */
+    public Transcript(String text, String language, double start, double end, List<TimedText> segments, List<WordTiming> words,
+                      double avgLogProb, double noSpeechProb, String suppressed) {
+        this(text, language, start, end, segments, words, avgLogProb, noSpeechProb, suppressed, "");
+    }
+
+    /** The whole decode: {@link #text()} followed by {@link #unsureTail()}. */
+    public String wholeText() {
+        return unsureTail.isEmpty() ? text : text.isEmpty() ? unsureTail : text + " " + unsureTail;
     }
 
     public static Transcript of(String text, double durationSeconds) {
@@ -38,6 +54,6 @@ public record Transcript(String text, String language, double start, double end,
         return new Transcript(text, language, start + offsetSeconds, end + offsetSeconds,
                 segments.stream().map(s -> new TimedText(s.text(), s.start() + offsetSeconds, s.end() + offsetSeconds)).toList(),
                 words.stream().map(w -> new WordTiming(w.word(), w.start() + offsetSeconds, w.end() + offsetSeconds, w.probability())).toList(),
-                avgLogProb, noSpeechProb, suppressed);
+                avgLogProb, noSpeechProb, suppressed, unsureTail);
     }
 }

@@ -22,6 +22,8 @@ public final class InferenceExecutor implements AutoCloseable {
     private final AtomicInteger turnsClosing = new AtomicInteger();
     /** Optional work that takes the next idle worker before any other optional work can ({@link #whenIdle}). */
     private final java.util.concurrent.ConcurrentLinkedQueue<Waiting> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Optional work that takes a worker nothing else wants ({@link #whenSpare}). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Waiting> spare = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /** Work waiting for an idle worker; see {@link #whenIdle}. */
     public interface Waiting {
@@ -58,43 +60,10 @@ public final class InferenceExecutor implements AutoCloseable {
     }
 
     /**
-     * The lane for optional work (interim text): runs {@code task} only if a worker is free
-     * and no other task waits, so it never sits in the queue in front of a final transcript; otherwise it
-     * is dropped, as it would be stale by the time a worker got to it.
-     *
-     * @return whether the task was taken
-     */
-    public boolean submitIfIdle(Runnable task) {
-        return submitIfIdle(task, 0);
-    }
-
-    /**
-     * The same, leaving {@code keepFree} workers idle for finals: with it, a final that closes while optional
-     * work runs finds a worker at once instead of waiting for that work to end (an ONNX run cannot be
-     * interrupted). Interim text leaves {@link #optionalKeepsFree()}; early decodes, which answer a closing
-     * turn themselves, wait for a worker with {@link #whenIdle} instead.
-     */
-    public boolean submitIfIdle(Runnable task, int keepFree) {
-        int b;
-        do {
-            b = busy.get();
-            if (b >= workers - keepFree) {
-                return false;
-            }
-        } while (!busy.compareAndSet(b, b + 1));
-        try {
-            execute(task);
-            return true;
-        } catch (RejectedExecutionException e) {
-            return false;
-        }
-    }
-
-    /**
      * Runs {@code work} on the next worker that is idle with no final waiting, before any other optional work
      * (the early decode of a pause, which answers the turn if the pause ends it). A worker is asked for it as
      * soon as it finishes its task, not when the session next hears audio: under load that is the moment
-     * between finals, and interim decodes polled from other sessions would take it first. Dropped with
+     * between finals, and goes before interim decodes waiting in {@link #whenSpare}. Dropped with
      * {@link #forget} when no longer wanted.
      */
     public void whenIdle(Waiting work) {
@@ -102,26 +71,48 @@ public final class InferenceExecutor implements AutoCloseable {
         serveWaiting();
     }
 
-    /** Removes {@code work} if it is still waiting (its session cancelled it). */
-    public void forget(Waiting work) {
-        waiting.remove(work);
+    /**
+     * Runs {@code work} on a worker that nothing else wants: no final queued, no work of {@link #whenIdle}
+     * waiting, and, while a turn may close, one worker left free for its final ({@link #optionalKeepsFree()}).
+     * Interim text: it takes the gaps between finals under load, where a decode that had to find a worker idle
+     * the moment it was due would find none, and waits in the order it came. Dropped with {@link #forget} once
+     * stale.
+     */
+    public void whenSpare(Waiting work) {
+        spare.add(work);
+        serveWaiting();
     }
 
-    /** Work waiting for an idle worker (tests, metrics). */
+    /** Removes {@code work} if it is still waiting (its session cancelled it). */
+    public void forget(Waiting work) {
+        if (!waiting.remove(work)) {
+            spare.remove(work);
+        }
+    }
+
+    /** Work waiting for an idle worker, in either lane (tests, metrics). */
     public int waiting() {
-        return waiting.size();
+        return waiting.size() + spare.size();
     }
 
     private void serveWaiting() {
-        while (!waiting.isEmpty()) {
+        serve(waiting, 0);
+        if (waiting.isEmpty()) {
+            serve(spare, optionalKeepsFree());
+        }
+    }
+
+    /** Hands {@code lane}'s work to workers while more than {@code keepFree} are idle. */
+    private void serve(java.util.Queue<Waiting> lane, int keepFree) {
+        while (!lane.isEmpty()) {
             int b = busy.get();
-            if (b >= workers) {
+            if (b >= workers - keepFree) {
                 return; // asked again when a worker finishes
             }
             if (!busy.compareAndSet(b, b + 1)) {
                 continue;
             }
-            Waiting w = waiting.poll();
+            Waiting w = lane.poll();
             Runnable task = w == null ? null : w.take();
             if (task == null) {
                 busy.decrementAndGet();
@@ -156,11 +147,13 @@ public final class InferenceExecutor implements AutoCloseable {
      * submitted when its silence window closes. See {@link #optionalKeepsFree()}.
      */
     public void turnClosing(boolean closing) {
-        turnsClosing.addAndGet(closing ? 1 : -1);
+        if (turnsClosing.addAndGet(closing ? 1 : -1) == 0) {
+            serveWaiting(); // the worker kept free for a final may take spare work again
+        }
     }
 
     /**
-     * How many workers optional work (interim text) leaves idle now. A turn's final is submitted at the end of
+     * How many workers interim text ({@link #whenSpare}) leaves idle now. A turn's final is submitted at the end of
      * a silence window (500 ms by default) that began with a pause everyone can see, and an interim decode
      * takes tens of milliseconds: while no session is in such a pause, no final can need a worker before an
      * interim decode started now has ended, so it may take the last idle one. While one is, a worker stays
@@ -185,7 +178,7 @@ public final class InferenceExecutor implements AutoCloseable {
         return hasIdleWorker(0);
     }
 
-    /** Whether {@link #submitIfIdle(Runnable, int)} with {@code keepFree} would take a task now (it may not a moment later). */
+    /** Whether more than {@code keepFree} workers are idle now (they may not be a moment later). */
     public boolean hasIdleWorker(int keepFree) {
         return busy.get() < workers - keepFree;
     }

@@ -6,7 +6,8 @@ package dev.stt.session;
  * newer one goes on after (a word still being spoken may change). Words are compared without case and
  * without the punctuation around them: a decode of audio cut mid-sentence ends it ("He hoped."), the next
  * one goes on ("He hoped there"), and the words are the same. A decode of audio that ends in a pause
- * ({@link #onPauseDecode}) settles all its words but the last by itself. It only grows. The session feeds it
+ * ({@link #onPauseDecode}) settles all its words but the last by itself, a provisional one
+ * ({@link #onProvisionalDecode}) the words it was sure of. It only grows. The session feeds it
  * to the next decode as the text to begin with, and the decode before as the draft to check, so agreed words
  * are never decoded twice; the doors send its growth as deltas. Not thread-safe; one per utterance.
  */
@@ -62,12 +63,34 @@ public final class SettledText {
         String text = decode == null ? "" : decode.strip();
         java.util.List<int[]> w = words(text);
         if (w.size() >= 2) {
-            String allButLast = text.substring(0, w.get(w.size() - 2)[1]) + " ";
-            if (allButLast.length() > settled.length() && allButLast.startsWith(settled)) {
-                settled = allButLast;
-            }
+            settleIfContinues(text.substring(0, w.get(w.size() - 2)[1]) + " ");
         }
         return settled.substring(before.length());
+    }
+
+    /**
+     * Takes a provisional decode ({@link dev.stt.engine.TranscribeOptions#provisionalTokens()}): {@code whole} is
+     * all it said, {@code sure} the words of it more audio would not change (its text, without its unsure tail),
+     * settled by it alone when they go on from the settled text. Returns what was added.
+     */
+    public String onProvisionalDecode(String sure, String whole) {
+        String before = settled;
+        onDecode(whole);
+        String words = sure == null ? "" : sure.strip();
+        if (!words.isEmpty()) {
+            settleIfContinues(words + " ");
+        }
+        return settled.substring(before.length());
+    }
+
+    /** Settles {@code text} (words, then a space) when it goes on from the settled text; returns what was added. */
+    private String settleIfContinues(String text) {
+        if (text.length() > settled.length() && text.startsWith(settled)) {
+            String added = text.substring(settled.length());
+            settled = text;
+            return added;
+        }
+        return "";
     }
 
     /**

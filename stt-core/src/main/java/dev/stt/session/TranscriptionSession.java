@@ -48,13 +48,15 @@ public final class TranscriptionSession implements AutoCloseable {
     /**
      * Interim decodes are due at these points of the open utterance (ms), then each time it has doubled, and
      * never closer than the session's interval: 1, 1.75, 3, 6, 12, 24 s. Each decode re-encodes the utterance
-     * so far and checks what was agreed in one run, so its cost is mostly fixed plus its length: a fixed
-     * 500 ms cadence made a turn cost the square of its length and 3.6-5.7x the CPU of its final decode. The
-     * first point: an utterance's first half second is mostly the VAD's pre-roll, and its decode said nothing
-     * on six of the ten clips; the second makes the first agreement early. Measured on the repo's ten clips
-     * (each decode beginning with what the earlier ones agreed, then the decode at the pause; deltas per clip /
-     * decodes per clip, WER 3.31 % in every case): 1, 1.75, 3, 6, 12 s: 2.7 / 2.8; growing by three quarters
-     * (1, 1.75, 3.1, 5.4, 9.4 s): 2.6 / 3.1; 1, 2, 4, 8 s: 2.4 / 2.7; 1, 1.75, 3.5, 7 s: 2.4 / 2.7.
+     * so far and checks what was settled in one run, so its cost is mostly fixed plus its length: a fixed
+     * 500 ms cadence made a turn cost the square of its length and 3.6-5.7x the CPU of its final decode.
+     * Measured on the repo's ten clips, each one turn (each decode beginning with what the earlier ones
+     * settled, then the decode at the pause; deltas per clip, decodes per clip, decoder runs and encoded audio
+     * of interim and final decodes against one plain decode, WER; {@code bench/java.sh
+     * dev.stt.bench.InterimPolicy}): provisional decodes at 1, 1.75, 3, 6, 12 s: 3.3, 2.9, 1.21x, 2.1x,
+     * 1.99 %; at 1.5, 3, 6, 12 s: 2.6, 1.9, 1.12x, 1.9x, 1.99 %; at 1, 2, 4, 8 s: 3.2, 2.7, 1.20x, 2.2x, 3.31 %;
+     * whole decodes (agreeing in pairs) at 1, 1.75, 3, 6, 12 s: 2.8, 2.9, 1.50x, 2.1x, 1.99 %. The first point:
+     * an utterance's first half second is mostly the VAD's pre-roll.
      */
     static final int[] INTERIM_POINTS_MS = {1_000, 1_750, 3_000};
 
@@ -78,8 +80,9 @@ public final class TranscriptionSession implements AutoCloseable {
     private long utteranceStartMs;
     /** Samples of open utterance at which the next interim decode is due (0: the first of INTERIM_POINTS_MS). */
     private long interimDue;
-    /** Whether the decode now due has been counted as skipped (it is retried with each chunk until one starts). */
-    private boolean interimSkipCounted;
+    /** The interim decode waiting for a worker or running, and the end (sample) of the audio the last one heard. */
+    private InterimWait interimWait;
+    private long interimHeardThrough;
     /** One interim decode at a time per session: a later one would begin from an agreement not yet made. */
     private final java.util.concurrent.atomic.AtomicBoolean interimRunning = new java.util.concurrent.atomic.AtomicBoolean();
     /** Bumped when an utterance closes or is cleared, under {@code interimLock}: an older decode's text is stale. */
@@ -281,7 +284,6 @@ public final class TranscriptionSession implements AutoCloseable {
                     utteranceStart = s.audioStartMs() * RATE / 1000;
                     utteranceStartMs = s.audioStartMs();
                     interimDue = 0;
-                    interimSkipCounted = false;
                     listener.speechStarted(s.audioStartMs());
                 }
                 case SegmenterEvent.SpeechStopped s -> listener.speechStopped(s.audioEndMs());
@@ -296,10 +298,11 @@ public final class TranscriptionSession implements AutoCloseable {
 
     /**
      * Keeps the open utterance's audio and, as it grows ({@link #INTERIM_POINTS_MS}, at least every
-     * {@link SessionConfig#interimIntervalMs()}), re-decodes the utterance on a worker that finals leave idle,
-     * beginning with what earlier decodes agreed and checking the last decode as a draft. Interim text never
-     * waits in the queue in front of a final transcript, and is dropped rather than reported late; a decode
-     * that finds no idle worker is tried again with the next audio.
+     * {@link SessionConfig#interimIntervalMs()}), re-decodes the utterance on a worker that finals leave free,
+     * beginning with what earlier decodes agreed and checking the last decode as a draft. A decode due when no
+     * worker is free waits for one behind every final and every pause's decode
+     * ({@link InferenceExecutor#whenSpare}); it is cancelled, never run late, when its turn pauses or closes
+     * first, and a fresher one takes its place once a second more audio has come.
      */
     private void keepForInterim(float[] x, int everyMs) {
         recent.append(x);
@@ -309,21 +312,20 @@ public final class TranscriptionSession implements AutoCloseable {
         if (utteranceStart < 0 || closed) {
             return;
         }
+        if (earlyDecoding() && segmenter.closingSegment() != null) {
+            dropInterim(); // in a pause the early decode hears the same audio and is reported as interim text
+            return;
+        }
         long open = recent.end() - utteranceStart;
         long every = (long) everyMs * RATE / 1000;
         if (interimDue == 0) {
             interimDue = Math.max(every, (long) INTERIM_POINTS_MS[0] * RATE / 1000);
         }
-        if (open < interimDue || open < RATE / 4) {
-            return;
+        if (interimWait != null && !interimWait.taken() && recent.end() - interimWait.heardThrough >= RATE) {
+            dropInterim(); // it waited a second for a worker: decode what has been heard since instead
+            interimDue = 1; // due again now
         }
-        if (earlyDecoding() && segmenter.closingSegment() != null) {
-            return; // in a pause the early decode hears the same audio and is reported as interim text
-        }
-        InferenceExecutor workers = pipeline.inference();
-        int keepFree = workers.optionalKeepsFree();
-        if (interimRunning.get() || !workers.hasIdleWorker(keepFree)) {
-            countInterimSkipped();
+        if (open < interimDue || open < RATE / 4 || interimRunning.get()) {
             return;
         }
         long from = recent.startOf(utteranceStart);
@@ -334,15 +336,20 @@ public final class TranscriptionSession implements AutoCloseable {
         TranscribeOptions options;
         // provisional text needs no word times: an interim decode stays as cheap as it can be
         TranscribeOptions plain = transcribe.withTimestamps(false);
+        boolean provisional = pipeline.engine().decodesProvisionally();
+        if (provisional) {
+            plain = plain.provisional(provisionalTokens(to - Math.max(from, interimHeardThrough)));
+        }
         synchronized (interimLock) {
             asOf = utterance;
             // a decode of the utterance's tail only (past MAX_INTERIM_SECONDS) cannot begin with its first words
             options = from == utteranceStart ? plain.continuing(agreement.settled(), agreement.previous()) : plain;
         }
+        TranscribeOptions decodeWith = options;
         // not counted in outstanding(): optional work must not hold up a drain or a door's backpressure; the
         // server still waits for the inference workers before it closes the engine
         interimRunning.set(true);
-        boolean taken = workers.submitIfIdle(() -> {
+        InterimWait wait = new InterimWait(to, () -> {
             try {
                 synchronized (interimLock) {
                     if (asOf != utterance) {
@@ -350,8 +357,9 @@ public final class TranscriptionSession implements AutoCloseable {
                         return; // the utterance closed while this waited for a worker
                     }
                 }
-                String text = pipeline.engine().transcribe(audio, options).text();
-                if (!reportInterim(asOf, startMs, text, to, false)) {
+                INTERIM_STARTED.increment();
+                Transcript t = pipeline.engine().transcribe(audio, decodeWith);
+                if (!reportInterim(asOf, startMs, t, to, provisional ? Decode.PROVISIONAL : Decode.WHOLE)) {
                     INTERIM_DROPPED.increment();
                 }
             } catch (RuntimeException e) {
@@ -359,25 +367,69 @@ public final class TranscriptionSession implements AutoCloseable {
             } finally {
                 interimRunning.set(false);
             }
-        }, keepFree);
-        if (taken) {
-            INTERIM_STARTED.increment();
-            // the next points stay where they were: a decode that started late does not push the later ones back
-            while (interimDue <= open) {
-                interimDue = Math.max(interimDue + every, nextInterimPoint(interimDue));
-            }
-            interimSkipCounted = false;
-        } else {
+        });
+        interimWait = wait;
+        interimHeardThrough = to;
+        // the next points stay where they were: a decode that started late does not push the later ones back
+        while (interimDue <= open) {
+            interimDue = Math.max(interimDue + every, nextInterimPoint(interimDue));
+        }
+        pipeline.inference().whenSpare(wait);
+    }
+
+    /**
+     * Tokens a provisional decode may add for {@code samples} of audio its predecessors did not hear: about
+     * two and a half per second (speech runs at two to four; the newest words are cut by the end of the audio
+     * and would be held back anyway), at least {@link #MIN_PROVISIONAL_TOKENS}. Measured on the ten clips with
+     * the schedule above (InterimPolicy in stt-bench): decoder runs per clip, interim and final together, 1.21 x a
+     * plain decode's, against 1.50 x for decodes that run to end of text, with more deltas (3.3 per clip, 2.8).
+     */
+    static int provisionalTokens(long samples) {
+        return Math.max(MIN_PROVISIONAL_TOKENS, (int) Math.ceil(PROVISIONAL_TOKENS_PER_SECOND * samples / RATE));
+    }
+
+    static final double PROVISIONAL_TOKENS_PER_SECOND = 2.5;
+    static final int MIN_PROVISIONAL_TOKENS = 4;
+
+    /** Cancels the interim decode that waits for a worker, if one does; one a worker has taken runs on. */
+    private void dropInterim() {
+        InterimWait w = interimWait;
+        interimWait = null;
+        if (w != null && w.cancel()) {
+            pipeline.inference().forget(w);
+            INTERIM_SKIPPED.increment();
             interimRunning.set(false);
-            countInterimSkipped();
         }
     }
 
-    /** Counts the decode now due as skipped once, however many chunks it is retried with. */
-    private void countInterimSkipped() {
-        if (!interimSkipCounted) {
-            INTERIM_SKIPPED.increment();
-            interimSkipCounted = true;
+    /** An interim decode waiting for a spare worker ({@link InferenceExecutor#whenSpare}). */
+    private final class InterimWait implements InferenceExecutor.Waiting {
+        private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger(); // 0 waiting, 1 taken, 2 cancelled
+        /** The end (sample) of the audio it decodes. */
+        final long heardThrough;
+        private final Runnable task;
+
+        InterimWait(long heardThrough, Runnable task) {
+            this.heardThrough = heardThrough;
+            this.task = task;
+        }
+
+        @Override
+        public Runnable take() {
+            return state.compareAndSet(0, 1) ? task : null;
+        }
+
+        boolean cancel() {
+            return state.compareAndSet(0, 2);
+        }
+
+        boolean taken() {
+            return state.get() == 1;
+        }
+
+        @Override
+        public void refused(RejectedExecutionException e) {
+            interimRunning.set(false);
         }
     }
 
@@ -396,15 +448,21 @@ public final class TranscriptionSession implements AutoCloseable {
      * Hands a decode of the open utterance (through sample {@code heardThrough}) to the listener and to the
      * agreement the next decodes begin with.
      *
-     * @param atPause the audio ends in a pause (the early decode): its words are whole
+     * @param kind    how the agreement takes it: a whole decode, a provisional one, or one of audio that ends in
+     *                a pause (the early decode), whose words are whole
      * @return false when the utterance has closed since (the text is stale and was not reported)
      */
-    private boolean reportInterim(long asOf, long startMs, String text, long heardThrough, boolean atPause) {
+    private boolean reportInterim(long asOf, long startMs, Transcript decoded, long heardThrough, Decode kind) {
+        String text = decoded.wholeText();
         synchronized (interimLock) {
             if (asOf != utterance || closed) {
                 return false;
             }
-            String added = atPause ? agreement.onPauseDecode(text) : agreement.onDecode(text);
+            String added = switch (kind) {
+                case WHOLE -> agreement.onDecode(text);
+                case PROVISIONAL -> agreement.onProvisionalDecode(decoded.text(), text);
+                case PAUSE -> agreement.onPauseDecode(text);
+            };
             if (!added.isEmpty()) {
                 agreedThrough = heardThrough;
             }
@@ -430,9 +488,13 @@ public final class TranscriptionSession implements AutoCloseable {
         }
     }
 
+    /** What an interim decode was, for the agreement ({@link SettledText}). */
+    private enum Decode { WHOLE, PROVISIONAL, PAUSE }
+
     /** The open utterance closed or was dropped: interim decodes of it still running become stale. */
     private void endUtterance() {
         utteranceStart = -1;
+        dropInterim();
         synchronized (interimLock) {
             utterance++;
             agreement = new SettledText();
@@ -483,7 +545,7 @@ public final class TranscriptionSession implements AutoCloseable {
                 // heard before the silence window closes: its text is also the utterance's latest interim text
                 Transcript t = decode.transcript();
                 if (interim && t != null) {
-                    reportInterim(asOf, startMs, t.text(), s.endSample(), true);
+                    reportInterim(asOf, startMs, t, s.endSample(), Decode.PAUSE);
                 }
             } finally {
                 outstanding.decrementAndGet();
@@ -638,6 +700,7 @@ public final class TranscriptionSession implements AutoCloseable {
         audio.execute(() -> {
             countClosingTurn(false);
             dropEarly();
+            dropInterim();
             segmenter.close();
         });
         pump();

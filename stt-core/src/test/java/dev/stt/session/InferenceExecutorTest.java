@@ -9,46 +9,67 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The optional lane never puts work in the queue in front of a final transcript. */
+/** Optional work never sits in the queue in front of a final transcript: it waits in lanes of its own. */
 class InferenceExecutorTest {
 
+    /** Interim work (whenSpare) waits behind queued finals and pause decodes, in the order it came; forgotten, it never runs. */
     @Test
-    void optionalWorkRunsOnlyOnAnIdleWorkerAndIsDroppedOtherwise() throws Exception {
+    void spareWorkTakesAWorkerOnlyAfterFinalsAndPauseDecodes() throws Exception {
         try (InferenceExecutor pool = new InferenceExecutor("test", 1, 4)) {
             CountDownLatch release = new CountDownLatch(1);
             CountDownLatch running = new CountDownLatch(1);
-            AtomicInteger optionalRuns = new AtomicInteger();
-            assertTrue(pool.submitIfIdle(() -> {
-                optionalRuns.incrementAndGet();
+            pool.submit(() -> {
                 running.countDown();
                 await(release);
-            }), "an idle worker takes optional work");
+            });
             assertTrue(running.await(5, TimeUnit.SECONDS));
-            assertFalse(pool.hasIdleWorker());
-            assertFalse(pool.submitIfIdle(optionalRuns::incrementAndGet), "busy: optional work is dropped, not queued");
-
-            CountDownLatch finalDone = new CountDownLatch(1);
-            pool.submit(finalDone::countDown);
-            assertEquals(1, pool.queued(), "a final waits only for the decode already running");
-            assertFalse(pool.submitIfIdle(optionalRuns::incrementAndGet), "a waiting final keeps optional work out");
+            java.util.List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            AtomicInteger forgottenRuns = new AtomicInteger();
+            InferenceExecutor.Waiting forgotten = waiting(forgottenRuns::incrementAndGet);
+            pool.whenSpare(waiting(() -> order.add("interim 1")));
+            pool.whenSpare(forgotten);
+            pool.whenSpare(waiting(() -> order.add("interim 2")));
+            pool.submit(() -> order.add("final"));
+            pool.whenIdle(waiting(() -> order.add("pause")));
+            assertEquals(4, pool.waiting(), "no worker is free: all but the final wait");
+            assertEquals(1, pool.queued(), "only the final is in the queue, behind the decode already running");
+            pool.forget(forgotten);
             release.countDown();
-            assertTrue(finalDone.await(5, TimeUnit.SECONDS));
+            for (int i = 0; i < 500 && order.size() < 4; i++) {
+                Thread.sleep(10);
+            }
             waitIdle(pool);
-            assertTrue(pool.submitIfIdle(optionalRuns::incrementAndGet), "idle again");
-            waitIdle(pool);
-            assertEquals(2, optionalRuns.get());
+            assertEquals(java.util.List.of("final", "pause", "interim 1", "interim 2"), order);
+            assertEquals(0, forgottenRuns.get(), "forgotten work never runs");
+            assertEquals(0, pool.waiting());
+
+            CountDownLatch atOnce = new CountDownLatch(1);
+            pool.whenSpare(waiting(atOnce::countDown));
+            assertTrue(atOnce.await(5, TimeUnit.SECONDS), "a free worker takes it at once");
         }
     }
 
+    /** While a turn may close, spare work leaves one of two workers free for its final, and takes it once no turn is closing. */
     @Test
-    void optionalWorkCanLeaveAWorkerFreeForFinals() throws Exception {
+    void spareWorkLeavesAWorkerFreeWhileATurnCloses() throws Exception {
         try (InferenceExecutor pool = new InferenceExecutor("test", 2, 4)) {
+            pool.turnClosing(true);
             CountDownLatch release = new CountDownLatch(1);
-            assertTrue(pool.submitIfIdle(() -> await(release), 1), "one of two workers may run optional work");
-            assertFalse(pool.submitIfIdle(() -> { }, 1), "the second stays free for a final");
+            CountDownLatch firstRunning = new CountDownLatch(1);
+            pool.whenSpare(waiting(() -> {
+                firstRunning.countDown();
+                await(release);
+            }));
+            assertTrue(firstRunning.await(5, TimeUnit.SECONDS), "one of two workers may run spare work");
+            CountDownLatch second = new CountDownLatch(1);
+            pool.whenSpare(waiting(second::countDown));
+            assertEquals(1, pool.waiting(), "the second stays free for a final");
             CountDownLatch finalDone = new CountDownLatch(1);
             pool.submit(finalDone::countDown);
-            assertTrue(finalDone.await(5, TimeUnit.SECONDS), "the final ran at once, beside the optional work");
+            assertTrue(finalDone.await(5, TimeUnit.SECONDS), "the final ran at once, beside the spare work");
+            assertFalse(second.await(200, TimeUnit.MILLISECONDS), "still kept free: the turn may still close");
+            pool.turnClosing(false);
+            assertTrue(second.await(5, TimeUnit.SECONDS), "no turn closing: the free worker takes it");
             release.countDown();
             waitIdle(pool);
         }
@@ -82,7 +103,6 @@ class InferenceExecutorTest {
             assertEquals(2, pool.waiting(), "no worker is idle: both wait");
             pool.forget(cancelled);
             assertEquals(1, pool.optionalKeepsFree(), "while work waits, interim text takes no worker");
-            assertFalse(pool.submitIfIdle(() -> order.add("interim"), pool.optionalKeepsFree()));
             release.countDown();
             assertTrue(pauseDone.await(5, TimeUnit.SECONDS), "the worker came free and took the waiting work");
             assertTrue(finalDone.await(5, TimeUnit.SECONDS));

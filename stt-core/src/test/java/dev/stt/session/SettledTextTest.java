@@ -79,4 +79,26 @@ class SettledTextTest {
         assertEquals("", new SettledText().onPauseDecode("Yes."), "one word: it is the last, and waits");
         assertEquals("", new SettledText().onPauseDecode(""));
     }
+
+    @Test
+    void aProvisionalDecodeSettlesTheWordsItWasSureOfByItself() {
+        SettledText t = new SettledText();
+        // the turn's first decode: sure of three words, not of "Americans" (or the audio cut it)
+        assertEquals("And so, my ", t.onProvisionalDecode("And so, my", "And so, my fellow Americans"));
+        assertEquals("And so, my fellow Americans", t.previous(), "the whole decode is the next one's draft");
+        // the next begins with the settled words; what it is sure of goes on from them
+        assertEquals("fellow Americans, ask ", t.onProvisionalDecode("And so, my fellow Americans, ask", "And so, my fellow Americans, ask not"));
+        // sure of nothing new: agreement with the decode before still settles what the two share
+        assertEquals("not ", t.onProvisionalDecode("And so, my fellow Americans, ask", "And so, my fellow Americans, ask not what"));
+        assertEquals("And so, my fellow Americans, ask not ", t.settled());
+    }
+
+    @Test
+    void aProvisionalDecodeThatContradictsTheSettledTextSettlesNothingOfItsOwn() {
+        SettledText t = new SettledText();
+        t.onProvisionalDecode("the cat", "the cat sat");
+        assertEquals("", t.onProvisionalDecode("a cat sat on", "a cat sat on the"), "it does not begin with 'the cat'");
+        assertEquals("the cat ", t.settled());
+        assertEquals("", new SettledText().onProvisionalDecode("", "I'm less"), "sure of no word: nothing settles");
+    }
 }

@@ -121,4 +121,47 @@ class MoonshineContinuationTest {
             assertEquals(a.get(i).end(), b.get(i).end(), 0.1, a.get(i) + " vs " + b.get(i));
         }
     }
+
+    /**
+     * A provisional decode of a turn's first 2 s (interim text): at most its token budget past the prefix, its
+     * sure text a run of whole words the plain decode of the whole clip begins with, the rest in its unsure
+     * tail; on noise it is sure of nothing.
+     */
+    @Test
+    void aProvisionalDecodeStaysWithinItsBudgetAndIsSureOnlyOfWordsMoreAudioKeeps() {
+        assertTrue(engine.decodesProvisionally());
+        int sureWords = 0;
+        for (float[] clip : audio) {
+            String whole = engine.transcribe(clip, TranscribeOptions.DEFAULTS).text();
+            float[] start = java.util.Arrays.copyOf(clip, 32_000);
+            Counted p = counted(start, TranscribeOptions.DEFAULTS.provisional(5));
+            Counted plain = counted(start, TranscribeOptions.DEFAULTS);
+            Transcript t = p.transcript();
+            assertTrue(p.runs() <= 1 + 5, p.runs() + " runs: the encoder and at most one run a token of the budget");
+            assertTrue(p.runs() <= plain.runs(), p.runs() + " runs against " + plain.runs() + " for a decode to end of text");
+            String sure = normalized(t.text());
+            assertTrue(normalized(whole).startsWith(sure), "'" + t.text() + "' is not how '" + whole + "' begins");
+            assertTrue(!t.unsureTail().isEmpty() || t.text().isEmpty(), "the last word waits: " + t);
+            assertEquals(t.wholeText(), (t.text() + " " + t.unsureTail()).strip());
+            sureWords += sure.isEmpty() ? 0 : sure.split(" ").length;
+        }
+        assertTrue(sureWords >= audio.size(), sureWords + " sure words over " + audio.size() + " clips");
+
+        java.util.Random random = new java.util.Random(7);
+        float[] noise = new float[32_000];
+        for (int i = 0; i < noise.length; i++) {
+            noise[i] = (float) (random.nextGaussian() * 0.1);
+        }
+        assertEquals("", engine.transcribe(noise, TranscribeOptions.DEFAULTS.provisional(5)).text(), "sure of nothing in noise");
+
+        // the prefix a client was shown is kept, however unsure the model is of it
+        Transcript forced = engine.transcribe(java.util.Arrays.copyOf(jfk, 32_000),
+                TranscribeOptions.DEFAULTS.continuing("Hello there", null).provisional(4));
+        assertTrue(forced.text().startsWith("Hello there"), forced.toString());
+    }
+
+    /** Lower case, words only: a provisional decode cut mid-sentence ends it with a full stop the whole one does not have. */
+    private static String normalized(String text) {
+        return text.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z' ]", "").replaceAll("\\s+", " ").strip();
+    }
 }

@@ -32,10 +32,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Interim decoding in the session on the real VAD and Moonshine: decodes come as the utterance doubles,
- * each begins with what the earlier ones agreed and checks the last one as a draft, the final begins with
- * the agreed text too (so it costs a fraction of a plain decode), and a worker is kept free for a turn
- * that is about to close.
+ * Interim decoding in the session on the real VAD and Moonshine: provisional decodes come as the utterance
+ * doubles, each begins with what the earlier ones settled and checks the last one as a draft, the final
+ * begins with the settled text too (so it costs a fraction of a plain decode), decodes due while every worker
+ * is busy wait for a spare one or are cancelled, and a worker is kept free for a turn that is about to close.
  */
 class InterimDecodingTest {
 
@@ -74,6 +74,11 @@ class InterimDecodingTest {
         @Override
         public String model() {
             return engine.model();
+        }
+
+        @Override
+        public boolean decodesProvisionally() {
+            return engine.decodesProvisionally();
         }
 
         @Override
@@ -136,8 +141,12 @@ class InterimDecodingTest {
         String completed = listener.results.getFirst().transcript().text();
         assertEquals(completed, last.text());
 
-        // due at 1, 1.75, 3, 6 s of the utterance, not every 500 ms (20 decodes)
-        assertTrue(interim.size() >= 4 && interim.size() <= 6, interim.toString());
+        // due at 1.5, 3, 6 s of the utterance, not every 500 ms (20 decodes), then the pause's
+        assertTrue(interim.size() >= 3 && interim.size() <= 5, interim.toString());
+        for (Call c : interim.subList(0, interim.size() - 1)) {
+            // provisional: a token budget for the audio the decode before did not hear
+            assertTrue(c.options().provisionalTokens() >= TranscriptionSession.MIN_PROVISIONAL_TOKENS, c.toString());
+        }
         long point = TranscriptionSession.INTERIM_POINTS_MS[0] * (long) RATE / 1000;
         for (int k = 0; k < interim.size() - 1; k++, point = TranscriptionSession.nextInterimPoint(point)) {
             // (the last may be the early decode, at the pause)
@@ -193,7 +202,9 @@ class InterimDecodingTest {
                 });
                 feed(s, toSpeechEnd(stew), 0);
                 feed(s, new float[RATE * 3 / 10], 0);
-                awaitCondition(() -> inference.waiting() == 1);
+                // all audio taken; what still counts is the pause's decode, the one thing waiting (the interim
+                // decode that waited for a worker was cancelled when the pause began)
+                awaitCondition(() -> pauseDecodeWaitsAlone(s, inference));
                 assertEquals(List.of(), listener.interim, "no worker: no interim decode ran");
                 release.countDown();
                 awaitCondition(() -> !listener.settled.isEmpty());
@@ -205,6 +216,62 @@ class InterimDecodingTest {
                 String completed = listener.results.getFirst().transcript().text();
                 assertTrue(completed.startsWith(settled.strip()), completed + " / " + settled);
             }
+        }
+    }
+
+    @Test
+    void anInterimDecodeDueWhileEveryWorkerIsBusyWaitsForOneAndIsCancelledIfTheTurnPausesFirst() throws Exception {
+        RecordingEngine recording = new RecordingEngine();
+        Listener listener = new Listener();
+        try (InferenceExecutor inference = new InferenceExecutor("test-inference", 1, 16)) {
+            Pipeline p = new Pipeline(vad, recording, audioPool, inference);
+            try (TranscriptionSession s = p.open(SessionConfig.DEFAULTS.withInterimIntervalMs(500), listener)) {
+                java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
+                inference.submit(() -> await(first)); // another session's final holds the only worker
+                feed(s, Arrays.copyOf(stew, RATE * 2), 0);
+                awaitCondition(() -> s.outstanding() == 0 && inference.waiting() == 1);
+                assertEquals(List.of(), listener.interim, "due at 1.5 s, it waits: the worker is busy");
+                first.countDown();
+                awaitCondition(() -> !listener.interim.isEmpty());
+                assertEquals(0, listener.closedSegments, "it ran once the worker came free, within the turn");
+                assertTrue(recording.calls.getFirst().options().provisionalTokens() > 0, recording.calls.toString());
+
+                java.util.concurrent.CountDownLatch second = new java.util.concurrent.CountDownLatch(1);
+                awaitCondition(inference::hasIdleWorker);
+                inference.submit(() -> await(second));
+                long skipped = TranscriptionSession.interimDecodes("skipped");
+                float[] rest = Arrays.copyOfRange(toSpeechEnd(stew), RATE * 2, toSpeechEnd(stew).length);
+                feed(s, Arrays.copyOf(rest, RATE * 13 / 10), 0); // to 3.3 s: a decode due waits
+                awaitCondition(() -> s.outstanding() == 0 && inference.waiting() == 1);
+                feed(s, Arrays.copyOfRange(rest, RATE * 13 / 10, rest.length), 0);
+                feed(s, new float[RATE * 3 / 10], 0); // the pause: its own decode takes over
+                // all audio taken; what waits (and counts as outstanding) is the pause's decode alone
+                awaitCondition(() -> pauseDecodeWaitsAlone(s, inference));
+                assertTrue(TranscriptionSession.interimDecodes("skipped") > skipped, "the waiting interim decode was cancelled");
+                int callsBefore = recording.calls.size();
+                second.countDown();
+                feed(s, new float[RATE * 2], 0);
+                awaitCondition(() -> listener.results.size() == 1);
+                List<Call> after = List.copyOf(recording.calls).subList(callsBefore, recording.calls.size());
+                assertTrue(after.stream().noneMatch(c -> c.options().provisionalTokens() > 0),
+                        "the interim decode cancelled at the pause never ran: " + after);
+            }
+        }
+    }
+
+    /**
+     * All audio taken, and what the session still waits on is its pause's decode alone: the one outstanding
+     * task, the only work waiting, in the lane before interim text (which then keeps every worker free).
+     */
+    private static boolean pauseDecodeWaitsAlone(TranscriptionSession s, InferenceExecutor inference) {
+        return s.outstanding() == 1 && inference.waiting() == 1 && inference.optionalKeepsFree() == inference.workers();
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

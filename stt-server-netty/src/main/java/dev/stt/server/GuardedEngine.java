@@ -38,6 +38,11 @@ final class GuardedEngine implements SttEngine {
     }
 
     @Override
+    public boolean decodesProvisionally() {
+        return engine.decodesProvisionally();
+    }
+
+    @Override
     public Transcript transcribe(float[] samples, TranscribeOptions options) {
         enter();
         try {

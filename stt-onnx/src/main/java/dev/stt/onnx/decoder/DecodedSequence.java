@@ -6,8 +6,8 @@ package dev.stt.onnx.decoder;
  * @param tokens        generated tokens after the prompt, without the stop token
  * @param sumLogProb    sum of the log-probabilities of the generated tokens (stop token included)
  * @param stopped       true when a stop token ended the row, false when it ran into its token limit
- * @param tokenLogProbs each generated token's log-probability (as chosen, after the filter), kept by
- *                      word-timed decodes; else null
+ * @param tokenLogProbs each output token's log-probability (as chosen, after the filter; forced ones as
+ *                      greedy decoding scored them); null where the caller had none
  * @param attention     the cross-attention of each decoder run, when the decoder exposes it (word times);
  *                      else null
  */

@@ -75,8 +75,8 @@ public final class MergedDecoderLoop {
         int promptLength = request.prompt().length;
         long[] firstIds = concat(request.prompt(), forced, request.draft());
         int firstLength = firstIds.length;
-        // only word-timed decodes keep per-token scores and attention: the plain path allocates nothing more
-        Rows rows = new Rows(request, batch, forced.length + longest, capturesAttention());
+        // only word-timed decodes keep attention; every decode keeps its tokens' scores (a provisional one reads them)
+        Rows rows = new Rows(request, batch, forced.length + longest);
         boolean[] done = rows.done;
         long filler = request.stopTokens().length > 0 ? request.stopTokens()[0] : 0;
         float[] row = new float[vocabulary];
@@ -211,10 +211,10 @@ public final class MergedDecoderLoop {
         final double[] sumLogProb;
         final boolean[] done;
         final boolean[] stopped;
-        /** Each output token's log-probability, kept by word-timed decodes only; else null. */
+        /** Each output token's log-probability. */
         final double[][] tokenLogProbs;
 
-        Rows(DecodeRequest request, int batch, int capacity, boolean keepTokenLogProbs) {
+        Rows(DecodeRequest request, int batch, int capacity) {
             this.request = request;
             this.promptLength = request.prompt().length;
             tokens = new long[batch][promptLength + capacity];
@@ -222,7 +222,7 @@ public final class MergedDecoderLoop {
             sumLogProb = new double[batch];
             done = new boolean[batch];
             stopped = new boolean[batch];
-            tokenLogProbs = keepTokenLogProbs ? new double[batch][capacity] : null;
+            tokenLogProbs = new double[batch][capacity];
             for (int r = 0; r < batch; r++) {
                 System.arraycopy(request.prompt(), 0, tokens[r], 0, promptLength);
                 length[r] = promptLength;
@@ -258,7 +258,7 @@ public final class MergedDecoderLoop {
         DecodedSequence sequence(int r, CrossAttention attention) {
             int n = length[r] - promptLength;
             return new DecodedSequence(java.util.Arrays.copyOfRange(tokens[r], promptLength, length[r]), sumLogProb[r], stopped[r],
-                    tokenLogProbs == null ? null : java.util.Arrays.copyOf(tokenLogProbs[r], n), attention);
+                    java.util.Arrays.copyOf(tokenLogProbs[r], n), attention);
         }
 
         private int filteredArgmax(int r, float[] logits) {
@@ -270,9 +270,7 @@ public final class MergedDecoderLoop {
 
         private void record(int r, long token, double logProb) {
             sumLogProb[r] += logProb;
-            if (tokenLogProbs != null) {
-                tokenLogProbs[r][length[r] - promptLength] = logProb;
-            }
+            tokenLogProbs[r][length[r] - promptLength] = logProb;
             tokens[r][length[r]++] = token;
         }
     }
