@@ -8,6 +8,7 @@ import dev.stt.engine.Transcript;
 import dev.stt.eval.WordErrorRate;
 import dev.stt.onnx.LiveTensors;
 import dev.stt.session.SettledText;
+import dev.stt.session.TranscriptionSession;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,14 +26,11 @@ import java.util.Locale;
  * </pre>
  * {@code whole}: decodes run to end of text and settle what two in a row agree on; {@code provisional}:
  * provisional decodes ({@link TranscribeOptions#provisionalTokens()}, budgeted as the session does) that settle
- * their words but the last.
+ * the words they are sure of. {@code -Dinterim.finals=true} also prints each clip's deltas and final.
  */
 public final class InterimPolicy {
 
     private static final int RATE = 16_000;
-    /** The session's budget: 2.5 tokens per second of audio not heard before, at least 4. */
-    private static final double TOKENS_PER_SECOND = 2.5;
-    private static final int MIN_TOKENS = 4;
 
     record Policy(String name, boolean provisional, double[] points) {
         static Policy parse(String spec) {
@@ -101,7 +99,7 @@ public final class InterimPolicy {
                 }
                 TranscribeOptions o = TranscribeOptions.DEFAULTS.continuing(agreement.settled(), agreement.previous());
                 if (p.provisional()) {
-                    o = o.provisional(Math.max(MIN_TOKENS, (int) Math.ceil(TOKENS_PER_SECOND * (at - heard))));
+                    o = o.provisional(TranscriptionSession.provisionalTokens(n - (long) (heard * RATE))); // the session's budget
                 }
                 heard = at;
                 Transcript t = interim.decode(engine, Arrays.copyOf(c.samples(), n), o);

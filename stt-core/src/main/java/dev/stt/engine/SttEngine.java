@@ -37,9 +37,10 @@ public interface SttEngine extends AutoCloseable {
     }
 
     /**
-     * Whether {@link TranscribeOptions#provisionalTokens()} is honoured: a provisional decode stops short of the
-     * words the model is unsure of, so a caller may show all its words but the last as settled. Engines that
-     * ignore it return a whole decode, whose last words the end of the audio may have cut.
+     * Whether {@link TranscribeOptions#provisionalTokens()} is honoured: a provisional decode stops at its budget
+     * and keeps the words more audio might change apart ({@link Transcript#unsureTail()}), so a caller may
+     * settle its text. Engines that ignore it return a whole decode, whose last words the end of the audio may
+     * have cut.
      */
     default boolean decodesProvisionally() {
         return false;

@@ -15,9 +15,9 @@ package dev.stt.engine;
  *                   it in one pass instead of decoding it token by token; it changes the cost, not the
  *                   text. Null for none
  * @param provisionalTokens 0 for a decode whose text is final. Above 0, a provisional decode of audio that is
- *                   still being spoken (interim text): at most this many tokens after the prefix, ending before
- *                   the first token the model is unsure of, so that what it returns, but for its last word, is
- *                   text more audio would not change; stopping so is not a runaway. Honoured where
+ *                   still being spoken (interim text): at most this many tokens after the prefix (stopping there
+ *                   is not a runaway), its text only the words more audio would not change and the rest in its
+ *                   {@link Transcript#unsureTail()}; without word times. Honoured where
  *                   {@link SttEngine#decodesProvisionally()}, else ignored
  */
 public record TranscribeOptions(String language, String prompt, boolean timestamps, boolean translate, int beamSize,

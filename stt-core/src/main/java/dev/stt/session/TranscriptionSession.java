@@ -38,7 +38,7 @@ public final class TranscriptionSession implements AutoCloseable {
     /** Early decodes started and those whose result became a segment's answer, process-wide (metrics). */
     private static final java.util.concurrent.atomic.LongAdder EARLY_STARTED = new java.util.concurrent.atomic.LongAdder();
     private static final java.util.concurrent.atomic.LongAdder EARLY_USED = new java.util.concurrent.atomic.LongAdder();
-    /** Interim decodes started, skipped for want of an idle worker, reported, and dropped as stale (metrics). */
+    /** Interim decodes started, skipped (no worker was spare in time), reported, and dropped as stale (metrics). */
     private static final java.util.concurrent.atomic.LongAdder INTERIM_STARTED = new java.util.concurrent.atomic.LongAdder();
     private static final java.util.concurrent.atomic.LongAdder INTERIM_SKIPPED = new java.util.concurrent.atomic.LongAdder();
     private static final java.util.concurrent.atomic.LongAdder INTERIM_REPORTED = new java.util.concurrent.atomic.LongAdder();
@@ -153,7 +153,10 @@ public final class TranscriptionSession implements AutoCloseable {
         return EARLY_USED.sum();
     }
 
-    /** Interim decodes by outcome, process-wide: started, skipped (no idle worker), reported, dropped (stale). */
+    /**
+     * Interim decodes by outcome, process-wide: started, skipped (cancelled while it waited for a spare worker:
+     * its turn paused or closed, or a fresher one took its place), reported, dropped (stale).
+     */
     public static long interimDecodes(String outcome) {
         return switch (outcome) {
             case "started" -> INTERIM_STARTED.sum();
@@ -323,7 +326,7 @@ public final class TranscriptionSession implements AutoCloseable {
         }
         if (interimWait != null && !interimWait.taken() && recent.end() - interimWait.heardThrough >= RATE) {
             dropInterim(); // it waited a second for a worker: decode what has been heard since instead
-            interimDue = 1; // due again now
+            interimDue = open; // due again now
         }
         if (open < interimDue || open < RATE / 4 || interimRunning.get()) {
             return;
@@ -384,7 +387,7 @@ public final class TranscriptionSession implements AutoCloseable {
      * the schedule above (InterimPolicy in stt-bench): decoder runs per clip, interim and final together, 1.21 x a
      * plain decode's, against 1.50 x for decodes that run to end of text, with more deltas (3.3 per clip, 2.8).
      */
-    static int provisionalTokens(long samples) {
+    public static int provisionalTokens(long samples) {
         return Math.max(MIN_PROVISIONAL_TOKENS, (int) Math.ceil(PROVISIONAL_TOKENS_PER_SECOND * samples / RATE));
     }
 

@@ -68,16 +68,16 @@ public final class MoonshineEngine implements SttEngine {
      * stay above -0.5.
      */
     static final double NO_SPEECH_PROB = 0.6;
+    static final double NO_SPEECH_LOG_PROB = -1.0;
 
     /**
      * A provisional decode (interim text) is sure of its words up to the first whose tokens' mean probability
-     * is under this. Measured on the ten clips with the session's schedule (InterimPolicy in stt-bench): words
-     * at 0.8 and 0.9 gave 2.6 deltas per clip, WER 1.99 % (as whole decodes); stopping instead at the first token
-     * of probability 0.5 or less settled "I'm less" for "Unless" from a turn's first 1.5 s (WER 3.31 %), and
-     * tokens at 0.6-0.9 held back most decodes from their first word on (2.0-2.1 deltas per clip).
+     * is under this. Measured on the ten clips with decodes at 1.5, 3, 6 and 12 s of each (InterimPolicy in
+     * stt-bench): words at 0.8 and 0.9 gave 2.6 deltas per clip and WER 1.99 %, as whole decodes do; stopping instead
+     * at the first token of probability 0.5 or less settled "I'm less" for "Unless" from a turn's first 1.5 s (WER
+     * 3.31 %), and tokens at 0.6-0.9 held back most decodes from their first word on (2.0-2.1 deltas per clip).
      */
     static final double SURE_WORD = 0.9;
-    static final double NO_SPEECH_LOG_PROB = -1.0;
 
     private final String model;
     private final OrtSession encoder;
@@ -207,7 +207,7 @@ public final class MoonshineEngine implements SttEngine {
         }
     }
 
-    /** Provisional decodes end before the first unsure token and at their token budget. */
+    /** Provisional decodes end at their token budget and tell the words they are sure of ({@link #SURE_WORD}) from the rest. */
     @Override
     public boolean decodesProvisionally() {
         return true;

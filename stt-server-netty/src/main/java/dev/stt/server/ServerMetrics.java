@@ -41,8 +41,9 @@ public final class ServerMetrics {
         for (String outcome : List.of("started", "skipped", "reported", "dropped")) {
             FunctionCounter.builder("stt.interim.decodes", this, x -> TranscriptionSession.interimDecodes(outcome))
                     .tag("outcome", outcome)
-                    .description("interim decodes of open speech: started on an idle worker, skipped (no idle worker: finals"
-                            + " first), reported to the client, dropped (the utterance closed first)")
+                    .description("interim decodes of open speech: started on a spare worker, skipped (no worker was spare"
+                            + " before the turn paused or closed, or a fresher one replaced it: finals first), reported to"
+                            + " the client, dropped (the utterance closed first)")
                     .register(registry);
         }
         for (String kind : KNOWN_ERRORS) {
