@@ -80,9 +80,10 @@ public final class TranscriptionSession implements AutoCloseable {
     private long utteranceStartMs;
     /** Samples of open utterance at which the next interim decode is due (0: the first of INTERIM_POINTS_MS). */
     private long interimDue;
-    /** The interim decode waiting for a worker or running, and the end (sample) of the audio the last one heard. */
+    /** The interim decode waiting for a worker or running. */
     private InterimWait interimWait;
-    private long interimHeardThrough;
+    /** The end (sample) of the audio the last interim decode a worker took heard: its successor's budget starts there. */
+    private volatile long interimHeardThrough;
     /** One interim decode at a time per session: a later one would begin from an agreement not yet made. */
     private final java.util.concurrent.atomic.AtomicBoolean interimRunning = new java.util.concurrent.atomic.AtomicBoolean();
     /** Bumped when an utterance closes or is cleared, under {@code interimLock}: an older decode's text is stale. */
@@ -372,7 +373,6 @@ public final class TranscriptionSession implements AutoCloseable {
             }
         });
         interimWait = wait;
-        interimHeardThrough = to;
         // the next points stay where they were: a decode that started late does not push the later ones back
         while (interimDue <= open) {
             interimDue = Math.max(interimDue + every, nextInterimPoint(interimDue));
@@ -419,7 +419,11 @@ public final class TranscriptionSession implements AutoCloseable {
 
         @Override
         public Runnable take() {
-            return state.compareAndSet(0, 1) ? task : null;
+            if (!state.compareAndSet(0, 1)) {
+                return null;
+            }
+            interimHeardThrough = heardThrough; // one cancelled while it waited heard nothing: the budget stays
+            return task;
         }
 
         boolean cancel() {

@@ -259,6 +259,33 @@ class InterimDecodingTest {
         }
     }
 
+    /** A decode that waited and was replaced by a fresher one heard nothing: its successor's budget counts from the last that ran. */
+    @Test
+    void aReplacedWaitingDecodeDoesNotShrinkTheBudgetOfTheOneThatRuns() throws Exception {
+        RecordingEngine recording = new RecordingEngine();
+        Listener listener = new Listener();
+        try (InferenceExecutor inference = new InferenceExecutor("test-inference", 1, 16)) {
+            Pipeline p = new Pipeline(vad, recording, audioPool, inference);
+            try (TranscriptionSession s = p.open(SessionConfig.DEFAULTS.withInterimIntervalMs(500), listener)) {
+                feed(s, Arrays.copyOf(stew, RATE * 13 / 10), 0);
+                awaitCondition(() -> recording.calls.size() == 1); // the decode due at 1 s, on an idle worker
+                java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+                awaitCondition(inference::hasIdleWorker);
+                inference.submit(() -> await(busy));
+                // 3 s more while the worker is busy: the decode due waits, and is replaced each second
+                feed(s, Arrays.copyOfRange(stew, RATE * 13 / 10, RATE * 43 / 10), 0);
+                awaitCondition(() -> s.outstanding() == 0 && inference.waiting() == 1);
+                busy.countDown();
+                awaitCondition(() -> recording.calls.size() == 2);
+            }
+        }
+        Call first = recording.calls.get(0);
+        Call second = recording.calls.get(1);
+        assertTrue(second.samples() - first.samples() >= RATE * 2, "the one that ran heard the newest audio: " + recording.calls);
+        assertEquals(TranscriptionSession.provisionalTokens(second.samples() - first.samples()), second.options().provisionalTokens(),
+                "budgeted for all it heard past the decode before: " + recording.calls);
+    }
+
     /**
      * All audio taken, and what the session still waits on is its pause's decode alone: the one outstanding
      * task, the only work waiting, in the lane before interim text (which then keeps every worker free).
