@@ -173,14 +173,9 @@ public final class InferenceExecutor implements AutoCloseable {
         return turnsClosing.get();
     }
 
-    /** Whether a task submitted now would start at once: a worker is free and nothing waits. */
+    /** Whether a task submitted now would start at once: a worker is free and nothing waits (it may not be a moment later). */
     public boolean hasIdleWorker() {
-        return hasIdleWorker(0);
-    }
-
-    /** Whether more than {@code keepFree} workers are idle now (they may not be a moment later). */
-    public boolean hasIdleWorker(int keepFree) {
-        return busy.get() < workers - keepFree;
+        return busy.get() < workers;
     }
 
     public int queued() {

@@ -355,10 +355,10 @@ public final class MoonshineEngine implements SttEngine {
             // the model's own wish to end at once, before NO_EMPTY_START overrules it: the no-speech probability
             double[] endFirst = new double[batch];
             MergedDecoderLoop decoding = words ? attentionLoop() : loop;
-            List<DecodedSequence> decoded = new ArrayList<>(decoding.greedy(hidden,
+            List<DecodedSequence> decoded = decoding.greedy(hidden,
                     new DecodeRequest(new long[] {START_OF_TEXT}, new long[] {END_OF_TEXT}, maxTokens, NO_EMPTY_START,
                             (row, logits) -> endFirst[row] = Math.exp(logits[(int) END_OF_TEXT] - LogProbabilities.logSumExp(logits)),
-                            forced, draft)));
+                            forced, draft));
             List<Transcript> out = new ArrayList<>(batch);
             for (int r = 0; r < batch; r++) {
                 Transcript t = toTranscript(decoded.get(r), endFirst[r], group.get(r).length / (double) SAMPLE_RATE,
